@@ -1,0 +1,242 @@
+// Package roster holds Roster's domain vocabulary: sources and their lists
+// (editions), records as read from a list, persons, links, analyst
+// decisions, review items and the registry's groups. It has no behaviour
+// beyond small helpers and imports only the standard library.
+//
+// # Model
+//
+// A Source is an organisation that publishes a list (slug "ipd", "cmpp").
+// A List is one edition of a source's list (the file imported on a date).
+// A Record is one row/entry of a list, kept with the raw text it was read
+// from. The matcher groups records into Persons with stable IDs
+// ("P-000123"). Analyst Decisions on pairs of records are hard constraints
+// for the next match.
+package roster
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Group keys: the 12 groups the coalition counts, in the order the
+// coalition's lists print them.
+const (
+	GroupReligious       = "religious"
+	GroupOpposition      = "opposition"
+	GroupJournalist      = "journalist"
+	GroupRightsDefender  = "rights-defender"
+	GroupEthnicMinority  = "ethnic-minority"
+	GroupAntiWar         = "anti-war"
+	GroupDeportedRefugee = "deported-refugee"
+	GroupLifeSentence    = "life-sentence"
+	GroupSoyudlu         = "soyudlu-case"
+	GroupImishli         = "imishli-protest"
+	GroupTartar          = "tartar-case"
+	GroupGanja           = "ganja-case"
+)
+
+// Groups lists the group keys in display order.
+var Groups = []string{
+	GroupReligious, GroupOpposition, GroupJournalist, GroupRightsDefender,
+	GroupEthnicMinority, GroupAntiWar, GroupDeportedRefugee, GroupLifeSentence,
+	GroupSoyudlu, GroupImishli, GroupTartar, GroupGanja,
+}
+
+// IsGroup reports whether key is one of the registry's group keys.
+func IsGroup(key string) bool {
+	for _, g := range Groups {
+		if g == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Source is an organisation that publishes a list.
+type Source struct {
+	Slug  string
+	Title string
+}
+
+// List is one edition of a source's list, as imported from one file.
+type List struct {
+	ID         int64
+	Source     string
+	Edition    string // YYYY-MM-DD; the import date when the file gives none
+	Title      string
+	File       string // base name of the file as given
+	SHA256     string // hex digest of the file's bytes
+	Format     string
+	ImportedAt time.Time
+	Records    int
+}
+
+// Field names a canonical field of a record. Readers map a file's columns
+// or labelled lines to these.
+type Field string
+
+// The canonical fields.
+const (
+	FieldRef        Field = "ref"        // the list's own number or ID
+	FieldName       Field = "name"       // full name as written
+	FieldSurname    Field = "surname"    // when the list splits the name
+	FieldGiven      Field = "given"      // given name(s)
+	FieldPatronymic Field = "patronymic" // father's name (with or without oğlu/qızı)
+	FieldBirth      Field = "birth"      // birth year or date
+	FieldGender     Field = "gender"
+	FieldGroup      Field = "group"  // group / category label
+	FieldCase       Field = "case"   // case or sub-case
+	FieldArrest     Field = "arrest" // arrest / detention date
+	FieldSentence   Field = "sentence"
+	FieldStatus     Field = "status"
+	FieldCharges    Field = "charges" // criminal-code articles
+	FieldPlace      Field = "place"   // place of detention
+	FieldNotes      Field = "notes"
+)
+
+// Fields lists the canonical fields in a stable order.
+var Fields = []Field{
+	FieldRef, FieldName, FieldSurname, FieldGiven, FieldPatronymic, FieldBirth,
+	FieldGender, FieldGroup, FieldCase, FieldArrest, FieldSentence, FieldStatus,
+	FieldCharges, FieldPlace, FieldNotes,
+}
+
+// RawEntry is what a format reader produces: one row or entry of a file,
+// with raw (unparsed) field values. The importer turns entries into Records
+// (parsing dates and years, mapping groups) the same way for every format.
+type RawEntry struct {
+	Row      int              // 1-based ordinal of the entry in the file (data row, or entry number in a document)
+	Line     int              // 1-based physical line/paragraph where the entry starts, 0 if not known
+	Location string           // human form of where it came from: "row 17", "paragraph 42", "page 3"
+	Raw      string           // the row or entry text exactly as read
+	Fields   map[Field]string // raw values by canonical field; a missing key means absent
+	Columns  map[Field]string // for tabular files: the header each field came from (for error messages)
+}
+
+// Record is one entry of one list, as stored.
+type Record struct {
+	ID         int64
+	ListID     int64
+	Source     string
+	Edition    string
+	Ref        string // the list's own reference (number or ID), else the row number
+	Row        int
+	Location   string
+	Name       string // full name as written (or the split parts joined, surname first)
+	Surname    string // as written, where the list splits the name
+	Given      string
+	Patronymic string
+	BirthYear  int    // 0 when unknown
+	BirthDate  string // ISO date or partial (YYYY-MM), "" when unknown
+	Gender     string // "m", "f" or ""
+	Group      string // group key, "" when unknown
+	GroupRaw   string // the label as written
+	Case       string
+	ArrestDate string // ISO date or partial (YYYY-MM, YYYY), "" when unknown
+	Sentence   string
+	Status     string
+	Charges    string
+	Place      string
+	Notes      string
+	Raw        string // the raw row or entry as read
+}
+
+// Ref returns the reference of a record in the CLI's notation:
+// "source:ref", or "source@edition:ref" when withEdition is true.
+func FormatRef(source, edition, ref string, withEdition bool) string {
+	if withEdition && edition != "" {
+		return source + "@" + edition + ":" + ref
+	}
+	return source + ":" + ref
+}
+
+// RecordRef is a parsed record reference.
+type RecordRef struct {
+	Source  string
+	Edition string // "" means the latest edition
+	Ref     string
+}
+
+// ParseRef parses "source:ref" or "source@edition:ref".
+func ParseRef(s string) (RecordRef, error) {
+	i := strings.IndexByte(s, ':')
+	if i <= 0 || i == len(s)-1 {
+		return RecordRef{}, Errorf(EINVALID, "record reference %q: want source:ref or source@edition:ref", s)
+	}
+	src, ref := s[:i], s[i+1:]
+	var ed string
+	if j := strings.IndexByte(src, '@'); j >= 0 {
+		src, ed = src[:j], src[j+1:]
+		if src == "" || ed == "" {
+			return RecordRef{}, Errorf(EINVALID, "record reference %q: want source@edition:ref", s)
+		}
+	}
+	return RecordRef{Source: src, Edition: ed, Ref: ref}, nil
+}
+
+func (r RecordRef) String() string { return FormatRef(r.Source, r.Edition, r.Ref, r.Edition != "") }
+
+// Link kinds, as shown in the crosswalk.
+const (
+	LinkAuto    = "auto"    // linked by the matcher above the link threshold
+	LinkAnalyst = "analyst" // linked by an analyst's "same" decision
+	LinkSingle  = "single"  // the only record of its person
+)
+
+// Decision verdicts.
+const (
+	VerdictSame      = "same"
+	VerdictDifferent = "different"
+	VerdictUnsure    = "unsure"
+	VerdictDismiss   = "dismiss"
+)
+
+// Review item kinds.
+const (
+	KindMatch        = "match"
+	KindDuplicate    = "duplicate"
+	KindConflict     = "conflict"
+	KindOmission     = "omission"
+	KindGroupGap     = "group-gap"
+	KindUnknownGroup = "unknown-group"
+	KindChange       = "change"
+)
+
+// Kinds lists the review item kinds in display order.
+var Kinds = []string{KindMatch, KindDuplicate, KindConflict, KindOmission, KindGroupGap, KindUnknownGroup, KindChange}
+
+// Error codes, turned into exit codes or HTTP statuses at the edges.
+const (
+	EINVALID  = "invalid" // bad input from the user or a file
+	ENOTFOUND = "not_found"
+	ECONFLICT = "conflict" // already exists, already decided
+	EINTERNAL = "internal"
+)
+
+// Error is a domain error with a code and a message meant for the user.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the given code.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
