@@ -240,3 +240,65 @@ func ErrorCode(err error) string {
 	}
 	return EINTERNAL
 }
+
+// Side is one record of a decided pair, kept by reference and by content
+// fingerprint so that the decision still finds the record after a re-import
+// (new row IDs) or in a later edition of the source (new reference, same
+// person).
+type Side struct {
+	Source      string
+	Edition     string
+	Ref         string
+	Fingerprint string
+}
+
+// Decision is an analyst's verdict on a pair of records (or on a review
+// item, where A/B may be empty).
+type Decision struct {
+	ID      int64
+	A, B    Side
+	ItemID  int64 // the review item it settled, 0 if decided directly
+	Verdict string
+	Reason  string
+	By      string
+	At      time.Time
+	Undone  bool
+}
+
+// Membership is one record's place in the current clustering.
+type Membership struct {
+	PersonID    string
+	Source      string
+	Edition     string
+	Ref         string
+	Fingerprint string
+	RecordID    int64
+	Link        string  // auto | analyst | single
+	Score       float64 // the probability of the link that brought it in (1 for analyst, 0 for single)
+	Explanation string  // JSON or text: why this record is linked
+}
+
+// Person is a cluster of records with a stable ID.
+type Person struct {
+	ID         string // "P-000123"
+	Status     string // active | merged | retired
+	RedirectTo string
+	Members    []Membership
+}
+
+// ReviewItem is one doubt in the review queue.
+type ReviewItem struct {
+	ID         int64
+	Key        string   // content key: kind + what it is about; stable across rebuilds
+	Kind       string   // KindMatch, ...
+	State      string   // open | decided | stale
+	Source     string   // the source it concerns, if any
+	Group      string   // the group key it concerns, if any
+	PersonID   string   // the person it concerns, if any
+	Records    []string // "source@edition:ref" of the records involved
+	Title      string   // one line for the queue
+	Payload    string   // JSON with what an analyst needs to decide
+	Impact     float64  // higher first in the queue
+	DecisionID int64
+	Version    int64
+}

@@ -1,0 +1,337 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/roster-coalition/roster/internal/importer"
+	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/store"
+)
+
+type importOptions struct {
+	*globalOptions
+	Files    []string
+	Source   string
+	Edition  string
+	Title    string
+	Format   string
+	Sheet    string
+	Maps     []string
+	Taxonomy string
+	Replace  bool
+	Strict   bool
+	DryRun   bool
+	JSON     bool
+}
+
+func newImportCmd(g *globalOptions) *cobra.Command {
+	opts := &importOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "import FILE... --source SLUG",
+		Short: "Import one edition of a source's list from one or more files",
+		Long: `Import reads CSV/TSV (UTF-8, UTF-8 with BOM, UTF-16, Windows-1251), XLSX,
+JSON (an array of objects), DOCX, PDF (with a text layer), HTML and plain
+text lists, recognises their headers in Azerbaijani, Russian and English,
+maps group labels to the registry's groups and stores every record with the
+raw row as read. The import lands whole or not at all.
+
+Structural faults stop the import with FILE:ROW: column "X": what was
+expected, and the database is left as it was. Values that do not parse
+(a year "19x5") are kept raw with a warning; --strict makes them errors.
+
+The edition defaults to a date in the file name (ipm-2025-06.csv gives
+2025-06-01), else today. Importing a file that is already in the source, or
+into an edition that exists, is refused; --replace replaces the edition.
+` + exitHelp,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			return runImport(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Source, "source", "", "source `SLUG` (the organisation), required")
+	f.StringVar(&opts.Edition, "edition", "", "edition date `YYYY-MM-DD`")
+	f.StringVar(&opts.Title, "title", "", "title of this edition")
+	f.StringVar(&opts.Format, "format", "", "csv|tsv|xlsx|json|docx|pdf|html|txt (default: by extension, then sniffed)")
+	f.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet (default: the first)")
+	f.StringArrayVar(&opts.Maps, "map", nil, "`field=Header`: read field from that column (fields: "+fieldNames()+")")
+	f.StringVar(&opts.Taxonomy, "taxonomy", "", "extra group labels, a TSV `FILE` of key<TAB>label")
+	f.BoolVar(&opts.Replace, "replace", false, "replace the edition if it exists")
+	f.BoolVar(&opts.Strict, "strict", false, "treat warnings (unparsed values) as errors")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "show what would be imported; write nothing")
+	f.BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	_ = cmd.MarkFlagRequired("source")
+	return cmd
+}
+
+func fieldNames() string {
+	var s []string
+	for _, f := range roster.Fields {
+		s = append(s, string(f))
+	}
+	return strings.Join(s, ", ")
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
+
+func runImport(ctx context.Context, opts *importOptions) error {
+	if !slugRE.MatchString(opts.Source) {
+		return usagef("--source %q: want a short lowercase slug (letters, digits, - and _)", opts.Source)
+	}
+	maps := map[roster.Field]string{}
+	for _, m := range opts.Maps {
+		k, v, ok := strings.Cut(m, "=")
+		f := roster.Field(strings.TrimSpace(strings.ToLower(k)))
+		if !ok || !validField(f) || strings.TrimSpace(v) == "" {
+			return usagef("--map %q: want field=Header with field one of %s", m, fieldNames())
+		}
+		maps[f] = strings.TrimSpace(v)
+	}
+	edition := opts.Edition
+	if edition != "" {
+		if _, err := time.Parse("2006-01-02", edition); err != nil {
+			return usagef("--edition %q: want a date YYYY-MM-DD", edition)
+		}
+	} else {
+		edition = editionFromName(opts.Files[0])
+		if edition == "" {
+			edition = opts.Now().Format("2006-01-02")
+		}
+	}
+	iopts := importer.Options{Format: opts.Format, Sheet: opts.Sheet, Map: maps, Strict: opts.Strict}
+	if opts.Taxonomy != "" {
+		f, err := os.Open(opts.Taxonomy)
+		if err != nil {
+			return fmt.Errorf("taxonomy: %w", err)
+		}
+		tax, err := importer.LoadTaxonomy(f, importer.DefaultTaxonomy())
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("taxonomy %s: %w", opts.Taxonomy, err)
+		}
+		iopts.Taxonomy = tax
+	}
+
+	req := store.ImportRequest{Source: opts.Source, Edition: edition, Title: opts.Title, Replace: opts.Replace}
+	var results []*importer.Result
+	for _, path := range opts.Files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", path, err)
+		}
+		res, err := importer.Read(filepath.Base(path), data, iopts)
+		if err != nil {
+			return err
+		}
+		for _, w := range res.Warnings {
+			opts.warnf("warning: %s", w.String())
+		}
+		for i := range res.Records {
+			res.Records[i].Source = opts.Source
+			res.Records[i].Edition = edition
+		}
+		uniqueRefs(opts.globalOptions, res)
+		results = append(results, res)
+		req.Files = append(req.Files, store.ImportFile{Name: res.File, SHA256: res.SHA256, Format: res.Format, Size: len(data), Records: res.Records})
+	}
+	if len(req.Files) > 1 {
+		disambiguateAcrossFiles(req.Files)
+	}
+	if opts.DryRun {
+		return printDryRun(opts, edition, results)
+	}
+	s, err := opts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	out, err := s.Import(ctx, req)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return writeJSON(opts.Stdout, map[string]any{"source": opts.Source, "edition": edition, "records": out.Records, "replaced": out.Replaced})
+	}
+	fmt.Fprintf(opts.Stdout, "imported %d records into %s@%s", out.Records, opts.Source, edition)
+	if out.Replaced > 0 {
+		fmt.Fprintf(opts.Stdout, " (replacing %d)", out.Replaced)
+	}
+	fmt.Fprintln(opts.Stdout)
+	return nil
+}
+
+func validField(f roster.Field) bool {
+	for _, x := range roster.Fields {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+var nameDateRE = regexp.MustCompile(`(19|20)\d\d[-_.](0[1-9]|1[0-2])([-_.](0[1-9]|[12]\d|3[01]))?`)
+
+// editionFromName finds a date (YYYY-MM-DD or YYYY-MM) in a file name.
+func editionFromName(path string) string {
+	m := nameDateRE.FindString(filepath.Base(path))
+	if m == "" {
+		return ""
+	}
+	m = strings.NewReplacer("_", "-", ".", "-").Replace(m)
+	if len(m) == 7 {
+		m += "-01"
+	}
+	if _, err := time.Parse("2006-01-02", m); err != nil {
+		return ""
+	}
+	return m
+}
+
+// uniqueRefs makes each record's reference unique within a file: when the
+// list's own numbers repeat (documents that number each group from 1), the
+// references fall back to the row number, with a note.
+func uniqueRefs(g *globalOptions, res *importer.Result) {
+	seen := map[string]bool{}
+	dup := false
+	for _, r := range res.Records {
+		if r.Ref == "" || seen[r.Ref] {
+			dup = true
+			break
+		}
+		seen[r.Ref] = true
+	}
+	if !dup {
+		return
+	}
+	g.warnf("%s: the list's own numbers repeat; records are referenced by their entry number instead", res.File)
+	for i := range res.Records {
+		res.Records[i].Ref = fmt.Sprint(res.Records[i].Row)
+	}
+}
+
+// disambiguateAcrossFiles prefixes references with the file name when two
+// files of one edition use the same references.
+func disambiguateAcrossFiles(files []store.ImportFile) {
+	seen := map[string]bool{}
+	clash := false
+	for _, f := range files {
+		for _, r := range f.Records {
+			if seen[r.Ref] {
+				clash = true
+			}
+			seen[r.Ref] = true
+		}
+	}
+	if !clash {
+		return
+	}
+	for i := range files {
+		stem := strings.TrimSuffix(files[i].Name, filepath.Ext(files[i].Name))
+		for j := range files[i].Records {
+			files[i].Records[j].Ref = stem + "/" + files[i].Records[j].Ref
+		}
+	}
+}
+
+func printDryRun(opts *importOptions, edition string, results []*importer.Result) error {
+	if opts.JSON {
+		var out []map[string]any
+		for _, r := range results {
+			out = append(out, map[string]any{"file": r.File, "sha256": r.SHA256, "format": r.Format, "records": len(r.Records),
+				"groups": r.Groups, "unmapped": r.Unmapped, "headers": r.Headers, "notes": r.Notes, "warnings": warningStrings(r.Warnings),
+				"first": firstN(r.Records, 5)})
+		}
+		return writeJSON(opts.Stdout, map[string]any{"dry_run": true, "source": opts.Source, "edition": edition, "files": out})
+	}
+	w := opts.Stdout
+	fmt.Fprintf(w, "dry run: nothing written; would import into %s@%s\n", opts.Source, edition)
+	for _, r := range results {
+		fmt.Fprintf(w, "\n%s (%s, sha256 %s…): %d records\n", r.File, r.Format, r.SHA256[:12], len(r.Records))
+		if len(r.Headers) > 0 {
+			var hs []string
+			for f, h := range r.Headers {
+				hs = append(hs, fmt.Sprintf("%s←%q", f, h))
+			}
+			sort.Strings(hs)
+			fmt.Fprintf(w, "  columns: %s\n", strings.Join(hs, ", "))
+		}
+		fmt.Fprintln(w, "  groups:")
+		keys := make([]string, 0, len(r.Groups))
+		for k := range r.Groups {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			name := k
+			if k == "" {
+				name = "(unmapped)"
+			}
+			fmt.Fprintf(w, "    %-18s %d\n", name, r.Groups[k])
+		}
+		for _, u := range r.Unmapped {
+			fmt.Fprintf(w, "  unknown group label: %q (kept raw; becomes a review item)\n", u)
+		}
+		fmt.Fprintln(w, "  first entries:")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "    ref\tname\tbirth\tgroup\tcase\tarrest\twhere")
+		for _, x := range firstN(r.Records, 5) {
+			birth := ""
+			if x.BirthYear > 0 {
+				birth = fmt.Sprint(x.BirthYear)
+			}
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Ref, x.Name, birth, orRaw(x.Group, x.GroupRaw), x.Case, x.ArrestDate, x.Location)
+		}
+		tw.Flush()
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
+		for _, wa := range r.Warnings {
+			fmt.Fprintf(w, "  warning: %s\n", wa.String())
+		}
+	}
+	return nil
+}
+
+func orRaw(key, raw string) string {
+	if key != "" {
+		return key
+	}
+	if raw != "" {
+		return "?" + raw
+	}
+	return ""
+}
+
+func firstN(rs []roster.Record, n int) []roster.Record {
+	if len(rs) < n {
+		return rs
+	}
+	return rs[:n]
+}
+
+func warningStrings(ws []importer.Warning) []string {
+	out := []string{}
+	for _, w := range ws {
+		out = append(out, w.String())
+	}
+	return out
+}
+
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

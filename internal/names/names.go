@@ -1,0 +1,63 @@
+// Package names parses, transliterates and compares Azerbaijani personal names
+// as they are printed in Azerbaijani Latin, Azerbaijani Cyrillic (1958–91),
+// Russian Cyrillic and English romanisations made directly or through Russian.
+//
+// The package is pure: no I/O, no mutable globals, no logging.
+package names
+
+// Form is the form (suffix class) of a surname.
+type Form string
+
+// Surname forms.
+const (
+	FormOv   Form = "ov"   // -ov/-ova/-yev/-yeva/-ev/-eva (and Russian -ов/-ев)
+	FormLi   Form = "li"   // -li/-lı/-lu/-lü/-ly
+	FormZade Form = "zade" // -zadə/-zade/-zadeh/-заде
+	FormOglu Form = "oglu" // surname ending -oğlu (İbadoğlu)
+	FormQizi Form = "qizi" // surname ending -qızı (Vaqifqızı)
+	FormNone Form = "none"
+)
+
+// Name is a parsed personal name.
+type Name struct {
+	Raw        string   // the input as given
+	Script     string   // "az-latn", "az-cyrl", "ru-cyrl", "latn" (ASCII/English), "mixed", ""
+	Surname    string   // surname in Azerbaijani Latin (best reconstruction), "" when none found
+	Given      string   // given name(s) in Azerbaijani Latin
+	Patronymic string   // father's given name in Azerbaijani Latin, without oğlu/qızı/-ovich
+	Form       Form     // surname form
+	Gender     string   // "m", "f" or "" (from -ova/-yeva, qızı/кызы/-овна, oğlu/оглы/-ович)
+	Cues       []string // parse cues that fired: "comma", "all-caps surname", "patronymic marker", "honorific dropped: xanım", ...
+	// Keys. Fine keys for scoring; coarse keys (phonetic skeletons) for blocking.
+	SurnameKey       string // fine key of the whole surname
+	SurnameStem      string // fine key of the surname without its form suffix (Muradov, Muradli → "murad")
+	GivenKey         string
+	PatronymicKey    string
+	SurnameCoarse    string // coarse key of the surname stem
+	GivenCoarse      string
+	PatronymicCoarse string
+
+	// The parts as printed (honorifics and patronymic markers removed), so
+	// that a comparison can tell which route (Russian, English, Azerbaijani)
+	// each spelling took. Space-separated when a part has several words.
+	SurnameRaw    string
+	GivenRaw      string
+	PatronymicRaw string
+}
+
+// PartScore is the comparison of one name part.
+type PartScore struct {
+	Sim      float64  // similarity in [0,1]
+	Missing  bool     // the part is missing on at least one side (Sim is then 0 and should be ignored)
+	Relation string   // "equal", "variant", "family" (same stem, different surname form), "typo", "different", "missing"
+	Rules    []string // rules that fired, in analyst words
+}
+
+// Comparison is the result of Compare.
+type Comparison struct {
+	Surname, Given, Patronymic PartScore
+	Score                      float64  // overall similarity in [0,1]; symmetric; independent of token order in the inputs
+	Same                       bool     // the engine's own verdict that these are spellings of the same name
+	Swapped                    bool     // parts matched crosswise (surname of one side = given of the other)
+	Rules                      []string // all rules that fired, deduplicated, sorted
+}
