@@ -61,3 +61,18 @@ type Comparison struct {
 	Swapped                    bool     // parts matched crosswise (surname of one side = given of the other)
 	Rules                      []string // all rules that fired, deduplicated, sorted
 }
+
+// Parse reads a name as printed, in any order and script.
+func Parse(s string) Name { return parse(s) }
+
+// FromParts builds a Name from a list's separate surname/given/patronymic
+// columns (any may be empty; patronymic may include oğlu/qızı/оглы/-ович).
+func FromParts(surname, given, patronymic string) Name {
+	return fromParts(surname, given, patronymic)
+}
+
+// Compare compares two names part by part. It is symmetric, its scores lie
+// in [0,1], and it does not depend on the order the parts were printed in:
+// when the parser could not tell surname from given name, the crosswise
+// alignment is tried as well.
+func Compare(a, b Name) Comparison { return compare(a, b) }
