@@ -128,6 +128,7 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 	if tax == nil {
 		tax = DefaultTaxonomy()
 	}
+	opts.Taxonomy = tax
 	for f := range opts.Map {
 		if !validField(f) {
 			return nil, &Error{File: file, Msg: fmt.Sprintf("map: unknown field %q (want one of %s)", f, fieldList())}
@@ -153,7 +154,7 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	recs, warns, err := fromEntries(file, p.entries, opts, tax)
+	recs, warns, err := fromEntries(file, p.entries, opts)
 	if err != nil {
 		return nil, err
 	}
