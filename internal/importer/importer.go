@@ -33,7 +33,7 @@ import (
 
 // Options controls Read.
 type Options struct {
-	Format   string                  // "", "csv", "tsv", "xlsx", "json" (docx, pdf, html, txt, md once the docs package exists); "" = by extension, then by sniffing
+	Format   string                  // "", "csv", "tsv", "xlsx", "json", "docx", "pdf", "html", "txt", "md"; "" = by extension, then by sniffing
 	Sheet    string                  // XLSX sheet name; "" = first
 	Map      map[roster.Field]string // field -> header text overrides (--map field=Header); "#3" names the third column
 	Strict   bool                    // warnings become errors
@@ -147,8 +147,10 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 		p, err = readXLSX(file, data, opts, tax)
 	case "json":
 		p, err = readJSON(file, data, opts, tax)
+	case "docx", "pdf", "html", "txt", "md":
+		p, err = readDocument(file, data, format, opts, tax)
 	default:
-		return nil, &Error{File: file, Msg: fmt.Sprintf("format %q is not supported yet (want csv, tsv, xlsx or json)", format)}
+		return nil, &Error{File: file, Msg: fmt.Sprintf("format %q is not supported (want csv, tsv, xlsx, json, docx, pdf, html, txt or md)", format)}
 	}
 	if err != nil {
 		return nil, err

@@ -70,7 +70,7 @@ func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxo
 		tr.notes = append(tr.notes, "columns not recognised (kept in the raw row only): "+strings.Join(unused, ", "))
 	}
 	if hi > 0 {
-		tr.notes = append(tr.notes, fmt.Sprintf("%d line(s) above the header skipped", hi))
+		tr.notes = append(tr.notes, fmt.Sprintf("%d %s(s) above the header skipped", hi, to.loc))
 	}
 	cols := map[roster.Field]string{}
 	for f, h := range tr.headers {
