@@ -168,6 +168,7 @@ type factRule struct {
 var factRules = []factRule{
 	// birth
 	{roster.FieldBirth, regexp.MustCompile(`(?i)` + nb + `born\s+(?:in\s+|on\s+)?(` + dateRe + `)`)},
+	{roster.FieldBirth, regexp.MustCompile(`^\s*\(\s*(` + yearRe + `)\s*\)`)},
 	{roster.FieldBirth, regexp.MustCompile(`(?i)\(\s*b\.\s*(` + dateRe + `)\s*\)`)},
 	{roster.FieldBirth, regexp.MustCompile(`(?i)` + nb + `b\.\s*(` + yearRe + `)`)},
 	{roster.FieldBirth, regexp.MustCompile(`(?i)(` + dateRe + `)` + azSfx + `(?:\s+il(?:də|i)?)?(?:\s+tarixində)?\s+(?:anadan\s+olub|anadan\s+olmuşdur|doğulub|təvəllüdlü)`)},
@@ -186,10 +187,10 @@ var factRules = []factRule{
 
 var (
 	reDate        = regexp.MustCompile(`(?i)` + dateRe)
-	reDottedArt   = regexp.MustCompile(`[1-3]\d{2}(?:\.\d{1,2}){1,3}`)
-	reArtKeyword  = regexp.MustCompile(`(?i)(?:articles?|art\.|статьям?|статьи|ст\.|maddə\p{L}*)\s*((?:\d{1,3}(?:\.\d{1,2}){0,3}(?:\s*(?:,|;|and|və|и|&)\s*)?)+)`)
+	reDottedArt   = regexp.MustCompile(`[1-3]\d{2}(?:-\d(?:\.\d{1,2}){0,3}|(?:\.\d{1,2}){1,3})`)
+	reArtKeyword  = regexp.MustCompile(`(?i)(?:articles?|art\.|статьям?|статьи|ст\.|maddə\p{L}*)\s*((?:\d{1,3}(?:-\d)?(?:\.\d{1,2}){0,3}(?:\s*(?:,|;|and|və|и|&)\s*)?)+)`)
 	reArtBefore   = regexp.MustCompile(`(?i)((?:\d{1,3}(?:\.\d{1,2}){0,3}` + azSfx + `\s*(?:,|və)?\s*)+)\s*maddə`)
-	reArtNumber   = regexp.MustCompile(`\d{1,3}(?:\.\d{1,2}){0,3}`)
+	reArtNumber   = regexp.MustCompile(`\d{1,3}(?:-\d)?(?:\.\d{1,2}){0,3}`)
 	reRussianAge  = regexp.MustCompile(`(?i)(?:возрасте|рождения)\s*$`)
 	reLettersOnly = regexp.MustCompile(`\p{L}{4,}`)
 )
@@ -234,7 +235,7 @@ func findArticles(text string) ([]string, [][2]int) {
 	// blank out dates so that 12.03.2024 is not read as an article
 	blank := []byte(text)
 	for _, m := range reDate.FindAllStringIndex(text, -1) {
-		if strings.Count(text[m[0]:m[1]], ".") >= 2 || strings.Contains(text[m[0]:m[1]], "/") {
+		if d := text[m[0]:m[1]]; strings.Count(d, ".") >= 2 || strings.Contains(d, "/") || strings.Count(d, "-") == 2 {
 			for i := m[0]; i < m[1]; i++ {
 				blank[i] = ' '
 			}

@@ -27,7 +27,7 @@ func nameToken(w string) bool {
 	if w == "" {
 		return false
 	}
-	if particles[strings.ToLower(w)] {
+	if particles[strings.ToLower(strings.TrimRight(w, "."))] {
 		return true
 	}
 	r, _ := utf8.DecodeRuneInString(w)

@@ -167,6 +167,7 @@ func (p *parser) line(i int) {
 		return
 	}
 	if reTotal.MatchString(t) {
+		p.closeEntry()
 		p.totals = append(p.totals, Line{l.n, l.loc, t})
 		return
 	}
