@@ -1,0 +1,235 @@
+package match
+
+import (
+	"slices"
+	"strconv"
+)
+
+// blockKeys returns the blocking keys of a prepared record: the names
+// engine's own keys plus combinations of coarse name keys with each other
+// and with the birth year. Two records are compared when they share at
+// least one key.
+func blockKeys(p *prepared) []uint64 {
+	n := &p.name
+	var keys []string
+	for _, k := range n.BlockingKeys() {
+		keys = append(keys, "n\x00"+k)
+	}
+	s, g, pa := n.SurnameCoarse, n.GivenCoarse, n.PatronymicCoarse
+	if s != "" && g != "" {
+		// Order-independent so that a swapped surname/given still meets.
+		x, y := s, g
+		if y < x {
+			x, y = y, x
+		}
+		keys = append(keys, "sg\x00"+x+"\x00"+y)
+	}
+	if g != "" && pa != "" {
+		keys = append(keys, "gp\x00"+g+"\x00"+pa)
+	}
+	if s != "" && pa != "" {
+		keys = append(keys, "sp\x00"+s+"\x00"+pa)
+	}
+	if s != "" && p.birth != 0 {
+		keys = append(keys, "sy\x00"+s+"\x00"+strconv.Itoa(p.birth))
+	}
+	if g != "" && p.birth != 0 {
+		keys = append(keys, "gy\x00"+g+"\x00"+strconv.Itoa(p.birth))
+	}
+	if len(keys) == 0 && n.SurnameKey != "" {
+		keys = append(keys, "s\x00"+n.SurnameKey)
+	}
+	out := make([]uint64, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, fnv64(k))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// blocking holds the outcome of blocking.
+type blocking struct {
+	pairs     []pairIdx
+	blocks    int   // blocks with at least two records
+	giant     int   // blocks above the cap, compared by a sliding window
+	allPairs  int64 // n(n-1)/2
+	maxBlock  int   // records in the largest block
+	candidate int64 // pairs before removing those found through several keys
+}
+
+type pairIdx struct{ i, j int32 }
+
+type keyRec struct {
+	key uint64
+	rec int32
+}
+
+// block generates each candidate pair once. Blocks of up to maxBlock
+// records give all their pairs; larger blocks are sorted by the records'
+// secondary keys and compared within a sliding window, so that work stays
+// near-linear whatever the distribution of names.
+func block(ps []prepared, keys [][]uint64, maxBlock, window int) blocking {
+	var res blocking
+	n := len(ps)
+	res.allPairs = int64(n) * int64(n-1) / 2
+	var kr []keyRec
+	for i, ks := range keys {
+		for _, k := range ks {
+			kr = append(kr, keyRec{k, int32(i)})
+		}
+	}
+	slices.SortFunc(kr, func(a, b keyRec) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		}
+		return int(a.rec - b.rec)
+	})
+	// Sizes, to know which keys are giant.
+	giant := map[uint64]bool{}
+	for s := 0; s < len(kr); {
+		e := s + 1
+		for e < len(kr) && kr[e].key == kr[s].key {
+			e++
+		}
+		if e-s > maxBlock {
+			giant[kr[s].key] = true
+		}
+		s = e
+	}
+	// firstShared reports whether key k is the first non-giant key both
+	// records have (keys are sorted).
+	firstShared := func(i, j int32, k uint64) bool {
+		a, b := keys[i], keys[j]
+		x, y := 0, 0
+		for x < len(a) && y < len(b) {
+			switch {
+			case a[x] < b[y]:
+				x++
+			case a[x] > b[y]:
+				y++
+			default:
+				if !giant[a[x]] {
+					return a[x] == k
+				}
+				x++
+				y++
+			}
+		}
+		return false
+	}
+	sharesSmall := func(i, j int32) bool {
+		a, b := keys[i], keys[j]
+		x, y := 0, 0
+		for x < len(a) && y < len(b) {
+			switch {
+			case a[x] < b[y]:
+				x++
+			case a[x] > b[y]:
+				y++
+			default:
+				if !giant[a[x]] {
+					return true
+				}
+				x++
+				y++
+			}
+		}
+		return false
+	}
+	var fromGiant []pairIdx
+	for s := 0; s < len(kr); {
+		e := s + 1
+		for e < len(kr) && kr[e].key == kr[s].key {
+			e++
+		}
+		size := e - s
+		if size < 2 {
+			s = e
+			continue
+		}
+		res.blocks++
+		res.maxBlock = max(res.maxBlock, size)
+		k := kr[s].key
+		if !giant[k] {
+			for x := s; x < e; x++ {
+				for y := x + 1; y < e; y++ {
+					i, j := kr[x].rec, kr[y].rec
+					res.candidate++
+					if firstShared(i, j, k) {
+						res.pairs = append(res.pairs, pairIdx{i, j})
+					}
+				}
+			}
+		} else {
+			res.giant++
+			recs := make([]int32, 0, size)
+			for x := s; x < e; x++ {
+				recs = append(recs, kr[x].rec)
+			}
+			slices.SortFunc(recs, func(a, b int32) int { return cmpWindow(&ps[a], &ps[b], a, b) })
+			for x := range recs {
+				for y := x + 1; y < len(recs) && y <= x+window; y++ {
+					i, j := recs[x], recs[y]
+					if i > j {
+						i, j = j, i
+					}
+					res.candidate++
+					if !sharesSmall(i, j) {
+						fromGiant = append(fromGiant, pairIdx{i, j})
+					}
+				}
+			}
+		}
+		s = e
+	}
+	if len(fromGiant) > 0 {
+		slices.SortFunc(fromGiant, cmpPair)
+		fromGiant = slices.Compact(fromGiant)
+		res.pairs = append(res.pairs, fromGiant...)
+	}
+	slices.SortFunc(res.pairs, cmpPair)
+	return res
+}
+
+func cmpPair(a, b pairIdx) int {
+	if a.i != b.i {
+		return int(a.i - b.i)
+	}
+	return int(a.j - b.j)
+}
+
+// cmpWindow orders the records of a giant block for the sliding window:
+// by the fine keys of the name and then the birth year, so that spellings
+// of one name with one birth year sit next to each other.
+func cmpWindow(a, b *prepared, ia, ib int32) int {
+	for _, c := range [...][2]string{
+		{a.name.SurnameStem, b.name.SurnameStem},
+		{a.name.GivenCoarse, b.name.GivenCoarse},
+		{a.name.PatronymicCoarse, b.name.PatronymicCoarse},
+	} {
+		if c[0] != c[1] {
+			if c[0] < c[1] {
+				return -1
+			}
+			return 1
+		}
+	}
+	if a.birth != b.birth {
+		return a.birth - b.birth
+	}
+	return int(ia - ib)
+}
+
+// fnv64 is FNV-1a over the bytes of s: a fixed hash, so blocking is the
+// same from run to run.
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}

@@ -1,0 +1,105 @@
+package match
+
+import (
+	"strconv"
+
+	"github.com/roster-coalition/roster/internal/names"
+	"github.com/roster-coalition/roster/internal/roster"
+)
+
+// FieldWeight is one step of a score's waterfall.
+type FieldWeight struct {
+	Field  string   `json:"field"`
+	Level  string   `json:"level"`
+	A      string   `json:"a"`
+	B      string   `json:"b"`
+	M      float64  `json:"m,omitempty"`
+	U      float64  `json:"u,omitempty"`
+	Weight float64  `json:"weight"`                  // log2(m/u), 0 when missing
+	TF     float64  `json:"tf_adjustment,omitempty"` // term-frequency adjustment, bits
+	Rules  []string `json:"rules,omitempty"`         // name rules that fired on this part
+}
+
+// Explanation is a score with the weight each field added.
+type Explanation struct {
+	Prior       float64       `json:"prior_weight"` // log2 prior odds
+	Fields      []FieldWeight `json:"fields"`
+	Weight      float64       `json:"weight"` // prior + fields + TF
+	Probability float64       `json:"probability"`
+	Band        string        `json:"band"`
+	SameList    bool          `json:"same_list,omitempty"`
+	NameScore   float64       `json:"name_score"`
+	NameSame    bool          `json:"name_same"`
+	Swapped     bool          `json:"swapped,omitempty"`
+	Rules       []string      `json:"name_rules,omitempty"`
+}
+
+// Explain returns the field-by-field explanation of records i and j under
+// the model of the last Run (or the Config's model).
+func (m *Matcher) Explain(i, j int) Explanation {
+	a, b := &m.ps[i], &m.ps[j]
+	ra, rb := m.recs[i], m.recs[j]
+	g, c := compare(a, b)
+	ex := Explanation{Prior: m.model.PriorWeight(), SameList: a.list == b.list, NameScore: c.Score, NameSame: c.Same,
+		Swapped: c.Swapped, Rules: c.Rules}
+	w := ex.Prior
+	for f := 0; f < NumFields; f++ {
+		l := g.level(f)
+		fw := FieldWeight{Field: FieldNames[f], Level: LevelName(f, l), Weight: m.model.Weight(f, l)}
+		if l > 0 && l < len(m.model.M[f]) {
+			fw.M, fw.U = m.model.M[f][l], m.model.U[f][l]
+		}
+		fw.A, fw.B = fieldValue(f, ra, &a.name), fieldValue(f, rb, &b.name)
+		switch f {
+		case FieldSurname:
+			fw.Rules = c.Surname.Rules
+			if agreeTF(f, l) {
+				fw.TF = tfAdjust(m.model.TFRef[0], max(m.tfSur[i], m.tfSur[j]))
+			}
+		case FieldGiven:
+			fw.Rules = c.Given.Rules
+			if agreeTF(f, l) {
+				fw.TF = tfAdjust(m.model.TFRef[1], max(m.tfGiv[i], m.tfGiv[j]))
+			}
+		case FieldPatronymic:
+			fw.Rules = c.Patronymic.Rules
+		}
+		w += fw.Weight + fw.TF
+		ex.Fields = append(ex.Fields, fw)
+	}
+	ex.Weight = w
+	ex.Probability = Probability(w)
+	ex.Band = m.cfg.Band(ex.Probability, ex.SameList)
+	return ex
+}
+
+func fieldValue(f int, r roster.Record, n *names.Name) string {
+	switch f {
+	case FieldSurname:
+		return n.SurnameRaw
+	case FieldGiven:
+		return n.GivenRaw
+	case FieldPatronymic:
+		return n.PatronymicRaw
+	case FieldBirthYear:
+		if r.BirthYear != 0 {
+			return strconv.Itoa(r.BirthYear)
+		}
+		return r.BirthDate
+	case FieldGender:
+		if r.Gender != "" {
+			return r.Gender
+		}
+		return n.Gender
+	case FieldGroup:
+		if r.Group != "" {
+			return r.Group
+		}
+		return r.GroupRaw
+	case FieldCase:
+		return r.Case
+	case FieldArrest:
+		return r.ArrestDate
+	}
+	return ""
+}

@@ -1,0 +1,279 @@
+package match
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/roster-coalition/roster/internal/names"
+	"github.com/roster-coalition/roster/internal/roster"
+)
+
+// The compared fields, in waterfall order.
+const (
+	FieldSurname = iota
+	FieldGiven
+	FieldPatronymic
+	FieldBirthYear
+	FieldGender
+	FieldGroup
+	FieldCase
+	FieldArrest
+	NumFields
+)
+
+// FieldNames names the compared fields, indexed by the Field constants.
+var FieldNames = [NumFields]string{"surname", "given", "patronymic", "birth_year", "gender", "group", "case", "arrest_date"}
+
+// Level 0 of every field is "null": the field is missing on at least one
+// side and adds no weight. The other levels go from the strongest
+// agreement to disagreement.
+var levelNames = [NumFields][]string{
+	FieldSurname:    {"missing", "exact", "variant", "family", "similar", "different"},
+	FieldGiven:      {"missing", "exact", "variant", "similar", "different"},
+	FieldPatronymic: {"missing", "exact", "variant", "similar", "different"},
+	FieldBirthYear:  {"missing", "exact", "within 1 year", "within 3 years", "different"},
+	FieldGender:     {"missing", "same", "different"},
+	FieldGroup:      {"missing", "same", "different"},
+	FieldCase:       {"missing", "same", "similar", "different"},
+	FieldArrest:     {"missing", "same day", "same month", "within a year", "different"},
+}
+
+// LevelName returns the name of level l of field f.
+func LevelName(f, l int) string {
+	if f < 0 || f >= NumFields || l < 0 || l >= len(levelNames[f]) {
+		return "?"
+	}
+	return levelNames[f][l]
+}
+
+// NumLevels returns the number of levels of field f, the null level included.
+func NumLevels(f int) int { return len(levelNames[f]) }
+
+// gamma is a comparison vector: 4 bits per field.
+type gamma uint32
+
+func (g gamma) level(f int) int     { return int(g>>(4*f)) & 0xF }
+func (g *gamma) set(f, l int)       { *g |= gamma(l) << (4 * f) }
+func (g gamma) with(f, l int) gamma { return g&^(0xF<<(4*f)) | gamma(l)<<(4*f) }
+func levelsOf(g gamma) (out [NumFields]int) {
+	for f := range out {
+		out[f] = g.level(f)
+	}
+	return out
+}
+
+// prepared is a record made ready for comparison: its name parsed once and
+// its other fields normalised once.
+type prepared struct {
+	name    names.Name
+	list    int32 // index of (source, edition)
+	birth   int
+	gender  byte // 'm', 'f' or 0
+	group   string
+	caseKey string
+	caseTok []string
+	arrest  date
+	// term-frequency keys
+	surTF, givTF string
+}
+
+type date struct{ y, m, d int } // 0 where unknown
+
+func parseDate(s string) date {
+	s = strings.TrimSpace(s)
+	var d date
+	parts := strings.Split(s, "-")
+	if len(parts) == 0 || len(parts[0]) != 4 {
+		return date{}
+	}
+	d.y, _ = strconv.Atoi(parts[0])
+	if len(parts) > 1 {
+		d.m, _ = strconv.Atoi(parts[1])
+	}
+	if len(parts) > 2 {
+		d.d, _ = strconv.Atoi(parts[2])
+	}
+	return d
+}
+
+func prepare(r roster.Record, list int32) prepared {
+	n := ParseName(r)
+	p := prepared{name: n, list: list, birth: r.BirthYear, group: r.Group, arrest: parseDate(r.ArrestDate)}
+	if p.birth == 0 && len(r.BirthDate) >= 4 {
+		p.birth, _ = strconv.Atoi(r.BirthDate[:4])
+	}
+	switch g := strings.ToLower(r.Gender); {
+	case g == "m" || g == "f":
+		p.gender = g[0]
+	case n.Gender == "m" || n.Gender == "f":
+		p.gender = n.Gender[0]
+	}
+	p.caseKey, p.caseTok = caseKey(r.Case)
+	// Term frequencies count fine keys: coarse keys merge distinct names
+	// (Hüseynov and Həsənov share a skeleton).
+	p.surTF = n.SurnameStem
+	if p.surTF == "" {
+		p.surTF = n.SurnameKey
+	}
+	p.givTF = n.GivenKey
+	return p
+}
+
+// caseKey folds a case name to lower-case letters and digits, dropping
+// filler words, so that "the Abzas Media case" meets "Abzas media".
+func caseKey(s string) (string, []string) {
+	if s == "" {
+		return "", nil
+	}
+	s = names.ToLatin(s)
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	var toks []string
+	for _, w := range f {
+		switch w {
+		case "case", "the", "of", "işi", "isi", "iş", "delo", "дело", "по", "делу", "cinayət", "criminal":
+			continue
+		}
+		toks = append(toks, w)
+	}
+	return strings.Join(toks, " "), toks
+}
+
+// nameLevel maps the names engine's verdict on one part to a level.
+func nameLevel(ps names.PartScore, surname bool) int {
+	if ps.Missing || ps.Relation == "missing" {
+		return 0
+	}
+	switch ps.Relation {
+	case "equal":
+		return 1
+	case "variant":
+		return 2
+	case "family":
+		if surname {
+			return 3
+		}
+		return 2
+	}
+	sim := 4
+	if surname {
+		sim = 4
+	} else {
+		sim = 3
+	}
+	if ps.Relation == "typo" || ps.Sim >= 0.85 {
+		return sim
+	}
+	return sim + 1
+}
+
+// compare computes the comparison vector of two prepared records and the
+// names engine's comparison (kept for explanations).
+func compare(a, b *prepared) (gamma, names.Comparison) {
+	c := names.Compare(a.name, b.name)
+	var g gamma
+	g.set(FieldSurname, nameLevel(c.Surname, true))
+	g.set(FieldGiven, nameLevel(c.Given, false))
+	g.set(FieldPatronymic, nameLevel(c.Patronymic, false))
+	g.set(FieldBirthYear, birthLevel(a.birth, b.birth))
+	g.set(FieldGender, genderLevel(a.gender, b.gender))
+	g.set(FieldGroup, groupLevel(a.group, b.group))
+	g.set(FieldCase, caseLevel(a, b))
+	g.set(FieldArrest, arrestLevel(a.arrest, b.arrest))
+	return g, c
+}
+
+func birthLevel(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	d := a - b
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d == 0:
+		return 1
+	case d == 1:
+		return 2
+	case d <= 3:
+		return 3
+	}
+	return 4
+}
+
+func genderLevel(a, b byte) int {
+	switch {
+	case a == 0 || b == 0:
+		return 0
+	case a == b:
+		return 1
+	}
+	return 2
+}
+
+func groupLevel(a, b string) int {
+	switch {
+	case a == "" || b == "":
+		return 0
+	case a == b:
+		return 1
+	}
+	return 2
+}
+
+func caseLevel(a, b *prepared) int {
+	switch {
+	case a.caseKey == "" || b.caseKey == "":
+		return 0
+	case a.caseKey == b.caseKey:
+		return 1
+	}
+	common := 0
+	for _, x := range a.caseTok {
+		for _, y := range b.caseTok {
+			if x == y || (len(x) >= 5 && len(y) >= 5 && x[:5] == y[:5]) {
+				common++
+				break
+			}
+		}
+	}
+	small := min(len(a.caseTok), len(b.caseTok))
+	if small > 0 && 2*common >= small {
+		return 2
+	}
+	return 3
+}
+
+func arrestLevel(a, b date) int {
+	if a.y == 0 || b.y == 0 {
+		return 0
+	}
+	if a.m == 0 || b.m == 0 {
+		if a.y == b.y {
+			return 3
+		}
+		return 4
+	}
+	if a.y == b.y && a.m == b.m {
+		if a.d != 0 && a.d == b.d {
+			return 1
+		}
+		if a.d == 0 || b.d == 0 || abs(a.d-b.d) <= 3 {
+			return 2
+		}
+		return 3
+	}
+	months := abs((a.y*12 + a.m) - (b.y*12 + b.m))
+	if months <= 12 {
+		return 3
+	}
+	return 4
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,432 @@
+// Package match finds the pairs of records that are likely the same
+// person, scores them and explains every score. It is pure: values in,
+// values out.
+//
+// # Pipeline
+//
+//  1. Prepare: each record's name is parsed once by the names engine and its
+//     other fields normalised once.
+//  2. Block: records sharing a blocking key (the names engine's keys and
+//     combinations of coarse surname, given-name and patronymic keys with
+//     each other and with the birth year) are compared; blocks above a cap
+//     are compared within a sliding window over the sorted block, so work
+//     stays near-linear. Each pair is compared once.
+//  3. Compare: surname, given name, patronymic, birth year, gender, group,
+//     case and arrest date each get a level (exact, variant, …, different,
+//     or missing).
+//  4. Estimate: a Fellegi–Sunter model — u from random pairs, m (and the
+//     name fields' u) by EM on the blocked pairs' comparison patterns, with
+//     priors and clamps (see [Model]).
+//  5. Score: the match weight is the prior log-odds plus each field's
+//     log2(m/u), plus a term-frequency adjustment on surname and given-name
+//     agreement (common names weigh less); the probability is
+//     1/(1+2^-weight). [Matcher.Explain] gives the waterfall.
+//
+// Two thresholds split the probabilities: at or above LinkThreshold a pair
+// is a link, at or above ReviewThreshold a doubt for review, below it a
+// non-link.
+package match
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/roster-coalition/roster/internal/names"
+	"github.com/roster-coalition/roster/internal/roster"
+)
+
+// Default thresholds. A link needs a probability of 0.9 or more (odds of
+// 9:1; with EM-estimated weights a pair whose name, birth year and group
+// agree lands far above it, while the same common name with no other
+// evidence lands below); from 0.3 up to the link threshold a pair is a
+// doubt for an analyst.
+const (
+	DefaultLinkThreshold   = 0.9
+	DefaultReviewThreshold = 0.3
+)
+
+// Config tunes a match. The zero value gives the defaults.
+type Config struct {
+	LinkThreshold   float64 // default DefaultLinkThreshold
+	ReviewThreshold float64 // default DefaultReviewThreshold
+	MaxBlock        int     // records in a block compared all-pairs; larger blocks use a window (default 400)
+	Window          int     // sliding-window width in giant blocks (default 40)
+	RandomPairs     int     // random pairs for estimating u (default 50000)
+	KeepFloor       float64 // scored pairs below this probability are not returned (default 0.001)
+	Workers         int     // goroutines for comparing (default GOMAXPROCS)
+	// Model, when set, is used instead of estimating one (for explaining
+	// a pair with the model of a stored run).
+	Model *Model
+	// Progress, when set, is called from the goroutine running Run as
+	// the work advances.
+	Progress func(stage string, done, total int64)
+}
+
+func (c Config) withDefaults() Config {
+	if c.LinkThreshold == 0 {
+		c.LinkThreshold = DefaultLinkThreshold
+	}
+	if c.ReviewThreshold == 0 {
+		c.ReviewThreshold = DefaultReviewThreshold
+	}
+	if c.MaxBlock == 0 {
+		c.MaxBlock = 400
+	}
+	if c.Window == 0 {
+		c.Window = 40
+	}
+	if c.RandomPairs == 0 {
+		c.RandomPairs = 50000
+	}
+	if c.KeepFloor == 0 {
+		c.KeepFloor = 0.001
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	return c
+}
+
+// Validate checks the thresholds.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	if c.LinkThreshold <= 0 || c.LinkThreshold > 1 || c.ReviewThreshold <= 0 || c.ReviewThreshold > 1 {
+		return roster.Errorf(roster.EINVALID, "thresholds must lie in (0,1]")
+	}
+	if c.ReviewThreshold > c.LinkThreshold {
+		return roster.Errorf(roster.EINVALID, "review threshold %.3g is above the link threshold %.3g", c.ReviewThreshold, c.LinkThreshold)
+	}
+	return nil
+}
+
+// Pair is a scored pair of records, by index into the matcher's input
+// (A < B).
+type Pair struct {
+	A, B        int
+	Weight      float64 // match weight: log2 odds
+	Probability float64
+}
+
+// Band names for pairs.
+const (
+	BandLink      = "link"
+	BandReview    = "review"
+	BandNonLink   = "nonlink"
+	BandDuplicate = "duplicate" // a within-list pair that looks like a link
+)
+
+// Stats summarises a run.
+type Stats struct {
+	Records       int   `json:"records"`
+	Lists         int   `json:"lists"`
+	Blocks        int   `json:"blocks"`
+	GiantBlocks   int   `json:"giant_blocks"`
+	LargestBlock  int   `json:"largest_block"`
+	AllPairs      int64 `json:"all_pairs"`
+	PairsCompared int64 `json:"pairs_compared"`
+	PairsKept     int   `json:"pairs_kept"` // returned (probability at or above the keep floor)
+	Links         int   `json:"pairs_link"`
+	Reviews       int   `json:"pairs_review"`
+}
+
+// Result is the outcome of Run.
+type Result struct {
+	Pairs []Pair // sorted by (A, B)
+	Model Model
+	Stats Stats
+}
+
+// Matcher scores pairs of one set of records.
+type Matcher struct {
+	cfg    Config
+	recs   []roster.Record
+	ps     []prepared
+	lists  []string
+	tfSur  []float64 // per record: frequency of its surname's coarse key
+	tfGiv  []float64
+	model  Model
+	hasRun bool
+}
+
+// New prepares records for matching: each name is parsed once.
+func New(records []roster.Record, cfg Config) *Matcher {
+	cfg = cfg.withDefaults()
+	m := &Matcher{cfg: cfg, recs: records, ps: make([]prepared, len(records))}
+	listIdx := map[string]int32{}
+	lists := make([]int32, len(records))
+	for i, r := range records {
+		k := r.Source + "@" + r.Edition
+		x, ok := listIdx[k]
+		if !ok {
+			x = int32(len(m.lists))
+			listIdx[k] = x
+			m.lists = append(m.lists, k)
+		}
+		lists[i] = x
+	}
+	parallel(len(records), cfg.Workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m.ps[i] = prepare(records[i], lists[i])
+		}
+	})
+	surN, givN := map[string]int{}, map[string]int{}
+	for i := range m.ps {
+		surN[m.ps[i].surTF]++
+		givN[m.ps[i].givTF]++
+	}
+	m.tfSur = make([]float64, len(records))
+	m.tfGiv = make([]float64, len(records))
+	n := float64(len(records))
+	for i := range m.ps {
+		if k := m.ps[i].surTF; k != "" {
+			m.tfSur[i] = float64(surN[k]) / n
+		}
+		if k := m.ps[i].givTF; k != "" {
+			m.tfGiv[i] = float64(givN[k]) / n
+		}
+	}
+	if cfg.Model != nil {
+		m.model = *cfg.Model
+		m.hasRun = true
+	}
+	return m
+}
+
+// parallel runs fn over [0,n) split in contiguous chunks.
+func parallel(n, workers int, fn func(lo, hi int)) {
+	if workers <= 1 || n < 1000 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += step {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(lo, min(n, lo+step))
+	}
+	wg.Wait()
+}
+
+// Name returns the parsed name of record i.
+func (m *Matcher) Name(i int) names.Name { return m.ps[i].name }
+
+// Model returns the model (estimated by Run, or given in the Config).
+func (m *Matcher) Model() Model { return m.model }
+
+// SameList reports whether records i and j come from the same edition of
+// the same source.
+func (m *Matcher) SameList(i, j int) bool { return m.ps[i].list == m.ps[j].list }
+
+func (m *Matcher) gammaOf(i, j int) gamma {
+	g, _ := compare(&m.ps[i], &m.ps[j])
+	return g
+}
+
+type scored struct {
+	i, j int32
+	g    gamma
+}
+
+const chunk = 4096
+
+// Run blocks, compares, estimates the model (unless one was given) and
+// scores every blocked pair. It returns the pairs at or above the keep
+// floor. It stops early with ctx's error when ctx is done.
+func (m *Matcher) Run(ctx context.Context) (*Result, error) {
+	cfg := m.cfg
+	progress := func(stage string, done, total int64) {
+		if cfg.Progress != nil {
+			cfg.Progress(stage, done, total)
+		}
+	}
+	res := &Result{}
+	res.Stats.Records = len(m.ps)
+	res.Stats.Lists = len(m.lists)
+	// Block.
+	keys := make([][]uint64, len(m.ps))
+	parallel(len(m.ps), cfg.Workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			keys[i] = blockKeys(&m.ps[i])
+		}
+	})
+	bl := block(m.ps, keys, cfg.MaxBlock, cfg.Window)
+	keys = nil
+	res.Stats.Blocks = bl.blocks
+	res.Stats.GiantBlocks = bl.giant
+	res.Stats.LargestBlock = bl.maxBlock
+	res.Stats.AllPairs = bl.allPairs
+	res.Stats.PairsCompared = int64(len(bl.pairs))
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("match: %w", err)
+	}
+	// Compare, in parallel chunks.
+	sc := make([]scored, len(bl.pairs))
+	total := int64(len(bl.pairs))
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	ctx2, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < cfg.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx2.Err() == nil {
+				lo := next.Add(chunk) - chunk
+				if lo >= total {
+					return
+				}
+				hi := min(total, lo+chunk)
+				for k := lo; k < hi; k++ {
+					p := bl.pairs[k]
+					sc[k] = scored{p.i, p.j, m.gammaOf(int(p.i), int(p.j))}
+				}
+				done.Add(hi - lo)
+			}
+		}()
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	if cfg.Progress != nil {
+		tick := newTicker()
+	loop:
+		for {
+			select {
+			case <-finished:
+				break loop
+			case <-tick.C:
+				progress("compare", done.Load(), total)
+			}
+		}
+		tick.Stop()
+	} else {
+		<-finished
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("match: %w", err)
+	}
+	progress("compare", total, total)
+	bl.pairs = nil
+	// Estimate.
+	if !m.hasRun {
+		progress("estimate", 0, 1)
+		u, nr := estimateU(m.ps, cfg.RandomPairs, m.gammaOf)
+		gs := make([]gamma, len(sc))
+		for k := range sc {
+			gs[k] = sc[k].g
+		}
+		m.model = estimate(patterns(gs), u)
+		m.model.RandomPairs = nr
+		m.model.TFRef = m.tfReference(sc)
+		m.hasRun = true
+		progress("estimate", 1, 1)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("match: %w", err)
+	}
+	// Score.
+	pw := map[gamma]float64{}
+	prior := m.model.PriorWeight()
+	for _, s := range sc {
+		w, ok := pw[s.g]
+		if !ok {
+			w = prior + m.model.patternWeight(s.g)
+			pw[s.g] = w
+		}
+		w += m.tfBits(int(s.i), int(s.j), s.g)
+		p := Probability(w)
+		switch {
+		case p >= cfg.LinkThreshold:
+			res.Stats.Links++
+		case p >= cfg.ReviewThreshold:
+			res.Stats.Reviews++
+		}
+		if p >= cfg.KeepFloor {
+			res.Pairs = append(res.Pairs, Pair{A: int(s.i), B: int(s.j), Weight: w, Probability: p})
+		}
+	}
+	res.Stats.PairsKept = len(res.Pairs)
+	res.Model = m.model
+	return res, nil
+}
+
+// tfReference is the frequency that gets no adjustment: the geometric mean
+// of the pair frequencies over the blocked pairs that agree on the part,
+// so the adjustment is zero on average where EM estimated the weights.
+func (m *Matcher) tfReference(sc []scored) [2]float64 {
+	var out [2]float64
+	for x, tf := range [2][]float64{m.tfSur, m.tfGiv} {
+		f := FieldSurname
+		if x == 1 {
+			f = FieldGiven
+		}
+		var s float64
+		var n int
+		for _, p := range sc {
+			if agreeTF(f, p.g.level(f)) {
+				t := max(tf[p.i], tf[p.j])
+				if t > 0 {
+					s += math.Log2(t)
+					n++
+				}
+			}
+		}
+		if n > 0 {
+			out[x] = math.Exp2(s / float64(n))
+		}
+	}
+	return out
+}
+
+// agreeTF reports whether level l of field f is an agreement that the
+// term-frequency adjustment applies to.
+func agreeTF(f, l int) bool {
+	switch f {
+	case FieldSurname:
+		return l >= 1 && l <= 3
+	case FieldGiven:
+		return l == 1 || l == 2
+	}
+	return false
+}
+
+func (m *Matcher) tfBits(i, j int, g gamma) float64 {
+	var b float64
+	if agreeTF(FieldSurname, g.level(FieldSurname)) {
+		b += tfAdjust(m.model.TFRef[0], max(m.tfSur[i], m.tfSur[j]))
+	}
+	if agreeTF(FieldGiven, g.level(FieldGiven)) {
+		b += tfAdjust(m.model.TFRef[1], max(m.tfGiv[i], m.tfGiv[j]))
+	}
+	return b
+}
+
+// Score returns the match weight and probability of records i and j under
+// the current model.
+func (m *Matcher) Score(i, j int) (weight, probability float64) {
+	g := m.gammaOf(i, j)
+	w := m.model.PriorWeight() + m.model.patternWeight(g) + m.tfBits(i, j, g)
+	return w, Probability(w)
+}
+
+// Band returns the band of a pair: link, review or nonlink, and duplicate
+// for a within-list pair that would be a link.
+func (c Config) Band(p float64, sameList bool) string {
+	c = c.withDefaults()
+	switch {
+	case p >= c.LinkThreshold && sameList:
+		return BandDuplicate
+	case p >= c.LinkThreshold:
+		return BandLink
+	case p >= c.ReviewThreshold:
+		return BandReview
+	}
+	return BandNonLink
+}
+

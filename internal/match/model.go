@@ -1,0 +1,303 @@
+package match
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Model is a Fellegi–Sunter model: for each field and level, the
+// probability m of seeing that level when the two records are the same
+// person and u when they are not, and the prior probability Lambda that
+// a blocked pair is a match.
+//
+// u of the fields that blocking does not select on (birth year, gender,
+// group, case, arrest date) is estimated from random pairs of records and
+// kept fixed; u of the name fields is estimated, with m and Lambda, by
+// expectation–maximisation on the blocked pairs (blocking selects pairs by
+// their names, so random pairs say little about name agreement among
+// them). Dirichlet priors and clamps keep EM from running away on small or
+// odd data: every probability stays in [1e-5, 1], agreement at a field's
+// best level never counts against a match and disagreement never for it.
+type Model struct {
+	Lambda      float64              `json:"lambda"`
+	M           [NumFields][]float64 `json:"m"`
+	U           [NumFields][]float64 `json:"u"`
+	USource     [NumFields]string    `json:"u_source"` // "random pairs" or "EM"
+	Iterations  int                  `json:"em_iterations"`
+	Converged   bool                 `json:"em_converged"`
+	RandomPairs int                  `json:"random_pairs"`
+	EMPairs     int64                `json:"em_pairs"`
+	Patterns    int                  `json:"em_patterns"`
+	TFRef       [2]float64           `json:"tf_reference"` // surname, given: the frequency that gets no adjustment
+}
+
+// Weight returns the weight (log2 Bayes factor) of level l of field f.
+func (m *Model) Weight(f, l int) float64 {
+	if l <= 0 || l >= len(m.M[f]) {
+		return 0
+	}
+	w := math.Log2(m.M[f][l] / m.U[f][l])
+	last := len(m.M[f]) - 1
+	switch {
+	case l == 1 && w < 0:
+		w = 0
+	case l == last && w > 0:
+		w = 0
+	}
+	return math.Max(-maxFieldBits, math.Min(maxFieldBits, w))
+}
+
+const (
+	maxFieldBits = 14.0 // no single field may move the score by more than this
+	maxTFBits    = 4.0  // cap of the term-frequency adjustment
+	probFloor    = 1e-5
+)
+
+// freeU reports whether u of field f is estimated by EM (the name fields).
+func freeU(f int) bool { return f <= FieldPatronymic }
+
+// Priors: m and u that EM starts from and is pulled toward.
+var (
+	priorM = [NumFields][]float64{
+		FieldSurname:    {0, .55, .25, .08, .08, .04},
+		FieldGiven:      {0, .6, .25, .1, .05},
+		FieldPatronymic: {0, .6, .25, .1, .05},
+		FieldBirthYear:  {0, .85, .08, .04, .03},
+		FieldGender:     {0, .97, .03},
+		FieldGroup:      {0, .8, .2},
+		FieldCase:       {0, .6, .2, .2},
+		FieldArrest:     {0, .55, .15, .1, .2},
+	}
+	priorU = [NumFields][]float64{
+		FieldSurname:    {0, .01, .01, .005, .02, .955},
+		FieldGiven:      {0, .03, .02, .05, .9},
+		FieldPatronymic: {0, .03, .02, .05, .9},
+		FieldBirthYear:  {0, .03, .06, .1, .81},
+		FieldGender:     {0, .55, .45},
+		FieldGroup:      {0, .2, .8},
+		FieldCase:       {0, .1, .05, .85},
+		FieldArrest:     {0, .01, .03, .2, .76},
+	}
+)
+
+const (
+	priorStrengthM = 20.0  // pseudo-pairs behind the m priors
+	priorStrengthU = 200.0 // pseudo-pairs behind the random-pair u priors
+	emMaxIter      = 200
+	emTolerance    = 1e-7
+)
+
+// normalise makes p[1:] sum to one with a floor, leaving p[0] = 0.
+func normalise(p []float64) {
+	var s float64
+	for l := 1; l < len(p); l++ {
+		p[l] = math.Max(p[l], probFloor)
+		s += p[l]
+	}
+	for l := 1; l < len(p); l++ {
+		p[l] /= s
+	}
+	p[0] = 0
+}
+
+// estimateU estimates u of every field from up to k random pairs of
+// records (drawn with a fixed seed, so the result is deterministic).
+func estimateU(ps []prepared, k int, cmp func(i, j int) gamma) (u [NumFields][]float64, n int) {
+	var counts [NumFields][]float64
+	for f := range counts {
+		counts[f] = make([]float64, NumLevels(f))
+	}
+	N := len(ps)
+	if N >= 2 {
+		all := int64(N) * int64(N-1) / 2
+		rng := rand.New(rand.NewPCG(0x726f73746572, 0x6d61746368))
+		if all <= int64(k) {
+			for i := 0; i < N; i++ {
+				for j := i + 1; j < N; j++ {
+					g := cmp(i, j)
+					for f := range counts {
+						counts[f][g.level(f)]++
+					}
+					n++
+				}
+			}
+		} else {
+			for ; n < k; n++ {
+				i := rng.IntN(N)
+				j := rng.IntN(N - 1)
+				if j >= i {
+					j++
+				}
+				g := cmp(i, j)
+				for f := range counts {
+					counts[f][g.level(f)]++
+				}
+			}
+		}
+	}
+	for f := range u {
+		u[f] = make([]float64, NumLevels(f))
+		var tot float64
+		for l := 1; l < len(u[f]); l++ {
+			tot += counts[f][l]
+		}
+		for l := 1; l < len(u[f]); l++ {
+			u[f][l] = (counts[f][l] + priorStrengthU*priorU[f][l]) / (tot + priorStrengthU)
+		}
+		normalise(u[f])
+	}
+	return u, n
+}
+
+type pattern struct {
+	g gamma
+	n float64
+}
+
+// patterns counts the distinct comparison vectors: EM runs on these, so
+// its cost does not grow with the number of pairs.
+func patterns(gs []gamma) []pattern {
+	c := map[gamma]float64{}
+	for _, g := range gs {
+		c[g]++
+	}
+	out := make([]pattern, 0, len(c))
+	for g, n := range c {
+		out = append(out, pattern{g, n})
+	}
+	slices.SortFunc(out, func(a, b pattern) int {
+		if a.g < b.g {
+			return -1
+		}
+		if a.g > b.g {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// estimate runs EM on the blocked pairs' comparison patterns, starting
+// from the priors, with u of the non-name fields fixed to uRandom.
+func estimate(pats []pattern, uRandom [NumFields][]float64) Model {
+	var m Model
+	m.Lambda = 0.1
+	var total float64
+	for _, p := range pats {
+		total += p.n
+	}
+	m.EMPairs = int64(total)
+	m.Patterns = len(pats)
+	// Start u of the name fields from their distribution over all blocked
+	// pairs (mostly non-matches).
+	var empU [NumFields][]float64
+	for f := 0; f < NumFields; f++ {
+		empU[f] = make([]float64, NumLevels(f))
+		for _, p := range pats {
+			empU[f][p.g.level(f)] += p.n
+		}
+		normalise(empU[f])
+	}
+	for f := 0; f < NumFields; f++ {
+		m.M[f] = slices.Clone(priorM[f])
+		normalise(m.M[f])
+		if freeU(f) {
+			m.U[f] = slices.Clone(empU[f])
+			m.USource[f] = "EM on blocked pairs"
+		} else {
+			m.U[f] = slices.Clone(uRandom[f])
+			m.USource[f] = "random pairs"
+		}
+	}
+	if len(pats) == 0 {
+		return m
+	}
+	post := make([]float64, len(pats))
+	for it := 1; it <= emMaxIter; it++ {
+		m.Iterations = it
+		// E step.
+		lw := math.Log2(m.Lambda / (1 - m.Lambda))
+		var sumW float64
+		for k, p := range pats {
+			w := lw
+			for f := 0; f < NumFields; f++ {
+				w += m.Weight(f, p.g.level(f))
+			}
+			post[k] = 1 / (1 + math.Exp2(-w))
+			sumW += post[k] * p.n
+		}
+		// M step.
+		var next Model
+		next = m
+		next.Lambda = math.Min(0.9, math.Max(1e-4, sumW/total))
+		for f := 0; f < NumFields; f++ {
+			cm := make([]float64, NumLevels(f))
+			cu := make([]float64, NumLevels(f))
+			var tm, tu float64
+			for k, p := range pats {
+				l := p.g.level(f)
+				if l == 0 {
+					continue
+				}
+				cm[l] += post[k] * p.n
+				cu[l] += (1 - post[k]) * p.n
+				tm += post[k] * p.n
+				tu += (1 - post[k]) * p.n
+			}
+			nm := make([]float64, len(cm))
+			for l := 1; l < len(cm); l++ {
+				nm[l] = (cm[l] + priorStrengthM*priorM[f][l]) / (tm + priorStrengthM)
+			}
+			normalise(nm)
+			next.M[f] = nm
+			if freeU(f) {
+				nu := make([]float64, len(cu))
+				for l := 1; l < len(cu); l++ {
+					nu[l] = (cu[l] + priorStrengthM*empU[f][l]) / (tu + priorStrengthM)
+				}
+				normalise(nu)
+				next.U[f] = nu
+			}
+		}
+		delta := math.Abs(next.Lambda - m.Lambda)
+		for f := 0; f < NumFields; f++ {
+			for l := range next.M[f] {
+				delta = math.Max(delta, math.Abs(next.M[f][l]-m.M[f][l]))
+				delta = math.Max(delta, math.Abs(next.U[f][l]-m.U[f][l]))
+			}
+		}
+		m = next
+		if delta < emTolerance {
+			m.Converged = true
+			break
+		}
+	}
+	return m
+}
+
+// patternWeight is the summed field weight of a comparison vector.
+func (m *Model) patternWeight(g gamma) float64 {
+	var w float64
+	for f := 0; f < NumFields; f++ {
+		w += m.Weight(f, g.level(f))
+	}
+	return w
+}
+
+// PriorWeight is the log2 prior odds of a match.
+func (m *Model) PriorWeight() float64 { return math.Log2(m.Lambda / (1 - m.Lambda)) }
+
+// tfAdjust is the term-frequency adjustment, in bits, for agreement on a
+// name part whose coarse key has frequency tf among the records: a name
+// rarer than the reference frequency adds weight, a commoner one removes
+// it (Məmmədov, Əliyev and Hüseynov agree by chance far more often).
+func tfAdjust(ref, tf float64) float64 {
+	if ref <= 0 || tf <= 0 {
+		return 0
+	}
+	return math.Max(-maxTFBits, math.Min(maxTFBits, math.Log2(ref/tf)))
+}
+
+// Probability turns a match weight (log2 odds) into a probability.
+func Probability(w float64) float64 { return 1 / (1 + math.Exp2(-w)) }
