@@ -429,4 +429,3 @@ func (c Config) Band(p float64, sameList bool) string {
 	}
 	return BandNonLink
 }
-
