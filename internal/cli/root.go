@@ -142,6 +142,7 @@ func commands(g *globalOptions) []*cobra.Command {
 		newListsCmd(g),
 		newRecordsCmd(g),
 		newDemoCmd(g),
+		newSynthCmd(g),
 	}
 }
 
