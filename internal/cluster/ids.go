@@ -48,10 +48,10 @@ func PersonID(seq int64) string { return fmt.Sprintf("P-%06d", seq) }
 
 // Vote weights: how strongly a current record points to a previous person.
 const (
-	voteRefAndFP     = 4 // same (source, edition, ref) and same fingerprint
-	voteEditionFP    = 3 // same (source, edition) and fingerprint, other ref (a re-import)
-	voteSourceFP     = 2 // same source and fingerprint, other edition
-	voteRefOnly      = 1 // same (source, edition, ref), fingerprint changed (a corrected spelling)
+	voteRefAndFP  = 4 // same (source, edition, ref) and same fingerprint
+	voteEditionFP = 3 // same (source, edition) and fingerprint, other ref (a re-import)
+	voteSourceFP  = 2 // same source and fingerprint, other edition
+	voteRefOnly   = 1 // same (source, edition, ref), fingerprint changed (a corrected spelling)
 )
 
 // AssignIDs keeps person IDs stable. Each record of a cluster votes for the
