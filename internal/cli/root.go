@@ -143,6 +143,7 @@ func commands(g *globalOptions) []*cobra.Command {
 		newRecordsCmd(g),
 		newDemoCmd(g),
 		newSynthCmd(g),
+		newEvalCmd(g),
 	}
 }
 
