@@ -715,3 +715,85 @@ func (s *Store) SaveReviewItems(ctx context.Context, runID int64, items []roster
 	}
 	return st, nil
 }
+
+// ReviewPair is a scored pair of the last match run (the pairs table).
+type ReviewPair struct {
+	A, B        roster.Side // Fingerprint empty
+	Probability float64
+	Band        string // link | review | duplicate
+	Explanation string // JSON
+}
+
+// ReviewInput is what the review queue is built from, read in one
+// transaction so that it is consistent.
+type ReviewInput struct {
+	RunID     int64 // the last match run, 0 before the first
+	Records   []roster.Record
+	Members   []roster.Membership
+	Pairs     []ReviewPair
+	Decisions []roster.Decision // active decisions, oldest first
+}
+
+// ReadReviewInput reads every record, the current clustering, the scored
+// pairs of the last run and the active decisions.
+func (s *Store) ReadReviewInput(ctx context.Context) (ReviewInput, error) {
+	var in ReviewInput
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return in, err
+	}
+	defer tx.Rollback()
+	var run sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM runs`).Scan(&run); err != nil {
+		return in, fmt.Errorf("read runs: %w", err)
+	}
+	in.RunID = run.Int64
+	rows, err := tx.QueryContext(ctx, `SELECT `+recordCols+` FROM records r JOIN lists l ON l.id = r.list_id
+		ORDER BY l.source, l.edition, r.file_id, r.row`)
+	if err != nil {
+		return in, fmt.Errorf("read records: %w", err)
+	}
+	for rows.Next() {
+		x, err := scanRecord(rows)
+		if err != nil {
+			rows.Close()
+			return in, err
+		}
+		in.Records = append(in.Records, x)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT person_id, source, edition, ref, fingerprint, coalesce(record_id, 0), link, score,
+		explanation FROM members ORDER BY source, edition, ref`)
+	if err != nil {
+		return in, fmt.Errorf("read members: %w", err)
+	}
+	for rows.Next() {
+		var m roster.Membership
+		if err := rows.Scan(&m.PersonID, &m.Source, &m.Edition, &m.Ref, &m.Fingerprint, &m.RecordID, &m.Link, &m.Score,
+			&m.Explanation); err != nil {
+			rows.Close()
+			return in, err
+		}
+		in.Members = append(in.Members, m)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT a_source, a_edition, a_ref, b_source, b_edition, b_ref, probability, band,
+		explanation FROM pairs ORDER BY a_source, a_edition, a_ref, b_source, b_edition, b_ref`)
+	if err != nil {
+		return in, fmt.Errorf("read pairs: %w", err)
+	}
+	for rows.Next() {
+		var p ReviewPair
+		if err := rows.Scan(&p.A.Source, &p.A.Edition, &p.A.Ref, &p.B.Source, &p.B.Edition, &p.B.Ref, &p.Probability,
+			&p.Band, &p.Explanation); err != nil {
+			rows.Close()
+			return in, err
+		}
+		in.Pairs = append(in.Pairs, p)
+	}
+	rows.Close()
+	if in.Decisions, err = s.queryDecisions(ctx, tx, `WHERE undone = 0 ORDER BY id`); err != nil {
+		return in, fmt.Errorf("read decisions: %w", err)
+	}
+	return in, rows.Err()
+}
