@@ -304,9 +304,9 @@ func Build(in Input) Output {
 		case sameList && p.Probability >= in.LinkThreshold && !together:
 			out.Flagged = append(out.Flagged, Flagged{a, b, p.Probability, "duplicate", ReasonDuplicate})
 		case sameList:
-		case refused[k] != "" && !together:
+		case refused[k] != "" && refused[k] != ReasonSameList && !together:
 			out.Flagged = append(out.Flagged, Flagged{a, b, p.Probability, "review", refused[k]})
-		case p.Probability >= in.ReviewThreshold && p.Probability < in.LinkThreshold && !together:
+		case p.Probability >= in.ReviewThreshold && p.Probability < in.LinkThreshold && !together && !s.shareList(s.find(a), s.find(b)):
 			out.Flagged = append(out.Flagged, Flagged{a, b, p.Probability, "review", ReasonReviewBand})
 		}
 	}

@@ -429,3 +429,13 @@ func (c Config) Band(p float64, sameList bool) string {
 	}
 	return BandNonLink
 }
+
+// Fingerprint returns the fingerprint of record i (see [Fingerprint])
+// from its already parsed name.
+func (m *Matcher) Fingerprint(i int) string {
+	r := m.recs[i]
+	return fingerprintOf(r.Source, m.ps[i].name, r.BirthYear)
+}
+
+// Config returns the configuration with its defaults filled in.
+func (m *Matcher) Config() Config { return m.cfg }

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/roster"
+)
+
+type explainOptions struct {
+	*globalOptions
+	Refs [2]string
+	JSON bool
+}
+
+func newExplainCmd(g *globalOptions) *cobra.Command {
+	opts := &explainOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "explain REF1 REF2 [--json]",
+		Short: "Why two records do or do not match: the weight each field added",
+		Long: `Explain scores two records field by field with the model of the last match
+run (or, before any run, a model estimated now) and prints the waterfall:
+the prior, then what each field (surname, given name, patronymic, birth
+year, gender, group, case, arrest date) added, and the name rules that
+fired. References are source:record_ref or source@edition:record_ref.` + exitHelp,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Refs = [2]string{args[0], args[1]}
+			return runExplain(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	return cmd
+}
+
+type pairExplainJSON struct {
+	A string `json:"a"`
+	B string `json:"b"`
+	match.Explanation
+}
+
+func runExplain(ctx context.Context, opts *explainOptions) error {
+	var refs [2]roster.RecordRef
+	for i, s := range opts.Refs {
+		r, err := roster.ParseRef(s)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		refs[i] = r
+	}
+	s, err := opts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var pair [2]roster.Record
+	for i, r := range refs {
+		if pair[i], err = s.FindRecord(ctx, r); err != nil {
+			return err
+		}
+	}
+	recs, err := s.AllRecords(ctx)
+	if err != nil {
+		return err
+	}
+	cfg := match.Config{}
+	if run, err := s.LastRun(ctx); err == nil {
+		var st struct {
+			Model match.Model `json:"model"`
+		}
+		if json.Unmarshal([]byte(run.Stats), &st) == nil && len(st.Model.M[0]) > 0 {
+			cfg.Model = &st.Model
+		}
+		cfg.LinkThreshold, cfg.ReviewThreshold = run.LinkThreshold, run.ReviewThreshold
+	}
+	ia, ib := -1, -1
+	for i, r := range recs {
+		if r.ID == pair[0].ID {
+			ia = i
+		}
+		if r.ID == pair[1].ID {
+			ib = i
+		}
+	}
+	m := match.New(recs, cfg)
+	if cfg.Model == nil {
+		if _, err := m.Run(ctx); err != nil {
+			return err
+		}
+	}
+	ex := m.Explain(ia, ib)
+	ka := roster.FormatRef(pair[0].Source, pair[0].Edition, pair[0].Ref, true)
+	kb := roster.FormatRef(pair[1].Source, pair[1].Edition, pair[1].Ref, true)
+	if opts.JSON {
+		return writeJSON(opts.Stdout, pairExplainJSON{A: ka, B: kb, Explanation: ex})
+	}
+	w := opts.Stdout
+	fmt.Fprintf(w, "A  %s  %s\n", ka, pair[0].Name)
+	fmt.Fprintf(w, "B  %s  %s\n", kb, pair[1].Name)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FIELD\tA\tB\tLEVEL\tWEIGHT\tTF\tRUNNING")
+	run := ex.Prior
+	fmt.Fprintf(tw, "prior\t\t\t\t%+.2f\t\t%+.2f\n", ex.Prior, run)
+	for _, f := range ex.Fields {
+		run += f.Weight + f.TF
+		tf := ""
+		if f.TF != 0 {
+			tf = fmt.Sprintf("%+.2f", f.TF)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.2f\t%s\t%+.2f\n", f.Field, f.A, f.B, f.Level, f.Weight, tf, run)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "match weight %+.2f bits -> probability %.4f (%s)\n", ex.Weight, ex.Probability, ex.Band)
+	if ex.Swapped {
+		fmt.Fprintln(w, "names matched crosswise (surname of one side = given name of the other)")
+	}
+	for _, r := range ex.Rules {
+		fmt.Fprintf(w, "rule: %s\n", r)
+	}
+	return nil
+}

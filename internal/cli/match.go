@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/roster-coalition/roster/internal/cluster"
+	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/store"
+)
+
+type matchOptions struct {
+	*globalOptions
+	LinkThreshold   float64
+	ReviewThreshold float64
+	JSON            bool
+}
+
+func newMatchCmd(g *globalOptions) *cobra.Command {
+	opts := &matchOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "match [--threshold-link P] [--threshold-review P] [--json]",
+		Short: "Block, score and cluster every record into persons with stable IDs",
+		Long: `Match compares the records of every list and edition, scores each compared
+pair with a Fellegi–Sunter model whose weights are estimated from the data
+(EM), clusters the records into persons and keeps each person's ID from the
+previous run. Analyst decisions are hard constraints. Pairs in the review
+band and within-list duplicates are stored for the review queue.
+
+A pair with a match probability at or above --threshold-link (default 0.9)
+is linked; from --threshold-review (default 0.3) up to that, it goes to
+review; below, it is a non-link. The run is written in one transaction:
+an interrupted match leaves the previous result as it was.` + exitHelp,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runMatch(cmd.Context(), opts) },
+	}
+	cmd.Flags().Float64Var(&opts.LinkThreshold, "threshold-link", match.DefaultLinkThreshold, "link pairs at or above this match probability")
+	cmd.Flags().Float64Var(&opts.ReviewThreshold, "threshold-review", match.DefaultReviewThreshold, "send pairs at or above this probability (and below the link threshold) to review")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+// matchSummary is what `roster match` reports.
+type matchSummary struct {
+	RunID          int64       `json:"run_id"`
+	Records        int         `json:"records"`
+	Lists          int         `json:"lists"`
+	Blocks         int         `json:"blocks"`
+	GiantBlocks    int         `json:"giant_blocks"`
+	PairsCompared  int64       `json:"pairs_compared"`
+	AllPairs       int64       `json:"all_pairs"`
+	Persons        int         `json:"persons"`
+	NewPersons     int         `json:"new_persons"`
+	MergedPersons  int         `json:"merged_persons"`
+	RetiredPersons int         `json:"retired_persons"`
+	AutoLinks      int         `json:"auto_links"`
+	AnalystLinks   int         `json:"analyst_links"`
+	Refused        int         `json:"links_refused"`
+	ReviewPairs    int         `json:"review_pairs"`
+	Duplicates     int         `json:"duplicates"`
+	LinkThreshold  float64     `json:"link_threshold"`
+	ReviewThresh   float64     `json:"review_threshold"`
+	Model          match.Model `json:"model"`
+	Seconds        float64     `json:"seconds"`
+}
+
+func runMatch(ctx context.Context, opts *matchOptions) error {
+	cfg := match.Config{LinkThreshold: opts.LinkThreshold, ReviewThreshold: opts.ReviewThreshold}
+	if err := cfg.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	s, err := opts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if isTerminal(opts.Stderr) {
+		cfg.Progress = progressBar(opts.Stderr)
+	}
+	sum, err := matchAndSave(ctx, s, cfg, opts.Now)
+	if cfg.Progress != nil {
+		fmt.Fprint(opts.Stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return writeJSON(opts.Stdout, sum)
+	}
+	w := opts.Stdout
+	fmt.Fprintf(w, "records          %d in %d lists\n", sum.Records, sum.Lists)
+	fmt.Fprintf(w, "blocks           %d (%d above the cap, compared by window)\n", sum.Blocks, sum.GiantBlocks)
+	pct := 0.0
+	if sum.AllPairs > 0 {
+		pct = 100 * float64(sum.PairsCompared) / float64(sum.AllPairs)
+	}
+	fmt.Fprintf(w, "pairs compared   %d of %d possible (%.3g%% kept by blocking)\n", sum.PairsCompared, sum.AllPairs, pct)
+	fmt.Fprintf(w, "model            EM %d iterations (converged: %v), prior %.3g, %d random pairs for u\n",
+		sum.Model.Iterations, sum.Model.Converged, sum.Model.Lambda, sum.Model.RandomPairs)
+	fmt.Fprintf(w, "persons          %d (%d new, %d merged into others, %d retired)\n", sum.Persons, sum.NewPersons, sum.MergedPersons, sum.RetiredPersons)
+	fmt.Fprintf(w, "auto links       %d (p >= %.3g; %d refused as conflicting)\n", sum.AutoLinks, sum.LinkThreshold, sum.Refused)
+	fmt.Fprintf(w, "analyst links    %d\n", sum.AnalystLinks)
+	fmt.Fprintf(w, "for review       %d (%d pairs in the review band or refused, %d within-list duplicates)\n",
+		sum.ReviewPairs+sum.Duplicates, sum.ReviewPairs, sum.Duplicates)
+	fmt.Fprintf(w, "run              %d\n", sum.RunID)
+	return nil
+}
+
+// matchAndSave runs the whole match in memory and writes it in one
+// transaction.
+func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now func() time.Time) (matchSummary, error) {
+	var sum matchSummary
+	start := now()
+	t0 := time.Now()
+	recs, err := s.AllRecords(ctx)
+	if err != nil {
+		return sum, err
+	}
+	decs, err := s.ActiveDecisions(ctx)
+	if err != nil {
+		return sum, err
+	}
+	prevRows, err := s.CurrentMembers(ctx)
+	if err != nil {
+		return sum, err
+	}
+	next, err := s.NextPersonSeq(ctx)
+	if err != nil {
+		return sum, err
+	}
+	prev := make([]cluster.PrevMember, len(prevRows))
+	for i, p := range prevRows {
+		prev[i] = cluster.PrevMember{PersonID: p.PersonID, Seq: p.Seq, Source: p.Source, Edition: p.Edition, Ref: p.Ref,
+			Fingerprint: p.Fingerprint}
+	}
+	pl, err := cluster.Run(ctx, cluster.PlanInput{Records: recs, Decisions: decs, Previous: prev, NextSeq: next, Match: cfg})
+	if err != nil {
+		return sum, err
+	}
+	mc := pl.Matcher.Config()
+	st := pl.Result.Stats
+	sum = matchSummary{Records: st.Records, Lists: st.Lists, Blocks: st.Blocks, GiantBlocks: st.GiantBlocks,
+		PairsCompared: st.PairsCompared, AllPairs: st.AllPairs, Persons: len(pl.Output.Clusters), NewPersons: len(pl.Assign.New),
+		MergedPersons: len(pl.Assign.Merged), RetiredPersons: len(pl.Assign.Retired), AutoLinks: pl.Output.AutoLinks,
+		AnalystLinks: pl.Output.AnalystLinks, Refused: pl.Output.Refused, LinkThreshold: mc.LinkThreshold,
+		ReviewThresh: mc.ReviewThreshold, Model: pl.Result.Model}
+	run := store.MatchRun{StartedAt: start, LinkThreshold: mc.LinkThreshold, ReviewThreshold: mc.ReviewThreshold,
+		Members: pl.Members, Retired: pl.Assign.Retired}
+	for _, p := range pl.Assign.New {
+		run.NewPersons = append(run.NewPersons, store.PersonRow{Seq: p.Seq, ID: p.ID})
+	}
+	for _, r := range pl.Assign.Merged {
+		run.Redirects = append(run.Redirects, store.PersonRow{ID: r.From, RedirectTo: r.To})
+	}
+	for _, e := range pl.Assign.Events {
+		run.History = append(run.History, store.HistoryEvent{PersonID: e.PersonID, Event: e.Event, Other: e.Other})
+	}
+	for _, p := range pl.Pairs {
+		a, b := pl.Records[p.A], pl.Records[p.B]
+		if a.Key > b.Key {
+			a, b = b, a
+		}
+		ex := struct {
+			Reason string `json:"reason"`
+			match.Explanation
+		}{p.Reason, p.Explanation}
+		js, _ := json.Marshal(ex)
+		run.Pairs = append(run.Pairs, store.PairRow{A: roster.RecordRef{Source: a.Source, Edition: a.Edition, Ref: a.Ref},
+			B: roster.RecordRef{Source: b.Source, Edition: b.Edition, Ref: b.Ref}, Probability: p.Probability, Band: p.Band,
+			Explanation: string(js)})
+		if p.Band == "duplicate" {
+			sum.Duplicates++
+		} else {
+			sum.ReviewPairs++
+		}
+	}
+	run.FinishedAt = now()
+	sum.Seconds = time.Since(t0).Seconds()
+	stats, _ := json.Marshal(sum)
+	run.Stats = string(stats)
+	id, err := s.SaveMatchRun(ctx, run)
+	if err != nil {
+		return sum, err
+	}
+	sum.RunID = id
+	return sum, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// progressBar draws a one-line bar on a terminal.
+func progressBar(w io.Writer) func(stage string, done, total int64) {
+	return func(stage string, done, total int64) {
+		const width = 30
+		frac := 1.0
+		if total > 0 {
+			frac = float64(done) / float64(total)
+		}
+		n := int(frac * width)
+		fmt.Fprintf(w, "\r\033[Kroster: %-8s [%s%s] %3.0f%%", stage, strings.Repeat("#", n), strings.Repeat(".", width-n), 100*frac)
+	}
+}
