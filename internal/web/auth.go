@@ -1,0 +1,197 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/roster-coalition/roster/internal/roster"
+)
+
+// CookieName is the session cookie.
+const CookieName = "roster_session"
+
+type ctxKey struct{}
+
+// sessionFrom returns the request's session (set by auth).
+func sessionFrom(ctx context.Context) Session {
+	s, _ := ctx.Value(ctxKey{}).(Session)
+	return s
+}
+
+// auth lets a request through only with a live session, and checks the
+// CSRF token of every request that is not GET or HEAD.
+func (s *Server) auth(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, ok := s.session(r)
+		if !ok {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					writeJSONError(w, http.StatusUnauthorized, "log in first")
+					return
+				}
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, http.StatusUnauthorized, "your session has ended: log in again")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			got := r.Header.Get("X-CSRF-Token")
+			if got == "" {
+				got = r.PostFormValue("csrf")
+			}
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) != 1 {
+				s.renderError(w, r, http.StatusForbidden, "the form's security token is missing or stale: reload the page and try again")
+				return
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess)))
+	})
+}
+
+func (s *Server) session(r *http.Request) (Session, bool) {
+	c, err := r.Cookie(CookieName)
+	if err != nil || c.Value == "" {
+		return Session{}, false
+	}
+	sess, err := s.cfg.Users.Session(r.Context(), c.Value)
+	if err != nil {
+		if roster.ErrorCode(err) != roster.ENOTFOUND {
+			s.cfg.Log.Error("session lookup failed", "err", err)
+		}
+		return Session{}, false
+	}
+	return sess, true
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/queue"
+	}
+	return next
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.session(r); ok {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, name, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, code, "login", "Log in", struct {
+		Name, Error, Next string
+	}{name, msg, safeNext(r.FormValue("next"))})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	pw := r.PostFormValue("password")
+	if name == "" || pw == "" {
+		s.renderLogin(w, r, http.StatusBadRequest, name, "Enter your user name and password.")
+		return
+	}
+	if wait := s.limiter.blocked(name); wait > 0 {
+		s.renderLogin(w, r, http.StatusTooManyRequests, name,
+			"Too many failed attempts for this name: wait "+wait.Round(time.Second).String()+" and try again.")
+		return
+	}
+	if err := s.cfg.Users.CheckPassword(r.Context(), name, pw); err != nil {
+		if roster.ErrorCode(err) != roster.EINVALID && roster.ErrorCode(err) != roster.ENOTFOUND {
+			s.fail(w, r, err)
+			return
+		}
+		s.limiter.fail(name)
+		s.renderLogin(w, r, http.StatusUnauthorized, name, "Unknown user name or wrong password.")
+		return
+	}
+	s.limiter.reset(name)
+	tok, sess, err := s.cfg.Users.CreateSession(r.Context(), name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: r.TLS != nil, Expires: sess.ExpiresAt,
+	})
+	s.cfg.Log.Info("login", "user", name)
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(CookieName); err == nil {
+		if err := s.cfg.Users.DeleteSession(r.Context(), c.Value); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// loginLimiter slows down password guessing: after 5 failures for a name,
+// that name is locked for a while, doubling with every further failure
+// (up to 15 minutes).
+type loginLimiter struct {
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[string]*loginFailures
+}
+
+type loginFailures struct {
+	n     int
+	until time.Time
+}
+
+func newLoginLimiter(now func() time.Time) *loginLimiter {
+	return &loginLimiter{now: now, m: map[string]*loginFailures{}}
+}
+
+func (l *loginLimiter) blocked(name string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.m[strings.ToLower(name)]
+	if f == nil {
+		return 0
+	}
+	if d := f.until.Sub(l.now()); d > 0 {
+		return d
+	}
+	return 0
+}
+
+func (l *loginLimiter) fail(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.m) > 10000 { // a flood of made-up names: start over
+		l.m = map[string]*loginFailures{}
+	}
+	k := strings.ToLower(name)
+	f := l.m[k]
+	if f == nil {
+		f = &loginFailures{}
+		l.m[k] = f
+	}
+	f.n++
+	if f.n >= 5 {
+		d := 30 * time.Second << min(f.n-5, 5)
+		f.until = l.now().Add(min(d, 15*time.Minute))
+	}
+}
+
+func (l *loginLimiter) reset(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.m, strings.ToLower(name))
+}

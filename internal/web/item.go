@@ -1,0 +1,343 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/roster-coalition/roster/internal/names"
+	"github.com/roster-coalition/roster/internal/roster"
+)
+
+// column is one record shown side by side.
+type column struct {
+	Ref     string // source@edition:ref
+	Found   bool
+	Record  roster.Record
+	Parsed  names.Name
+	Missing string // why the record could not be shown
+}
+
+// cell is one value of a side-by-side row.
+type cell struct {
+	Value string
+	Diff  bool // differs from the other records' values
+}
+
+// fieldRow is one field across the records.
+type fieldRow struct {
+	Label string
+	Cells []cell
+	Diff  bool
+}
+
+type verdictButton struct {
+	Verdict, Label, Key, Hint string
+}
+
+var verdictButtons = []verdictButton{
+	{roster.VerdictSame, "Same person", "s", "the records are one person"},
+	{roster.VerdictDifferent, "Different people", "d", "the records are different people"},
+	{roster.VerdictUnsure, "Unsure", "u", "needs more research; keep it visible"},
+	{roster.VerdictDismiss, "Dismiss", "x", "not a real doubt"},
+}
+
+type itemView struct {
+	Item       roster.ReviewItem
+	Query      string // the queue filter, carried in links and forms
+	Prev, Next int64
+	Position   int // 1-based place in the filtered queue, 0 when not in it
+	Count      int
+	Columns    []column
+	Rows       []fieldRow
+	Expl       explanation
+	Extra      []keyValue // payload fields not shown elsewhere
+	History    []AuditEntry
+	Current    *AuditEntry // the decision in force, if decided
+	Buttons    []verdictButton
+	Error      string // a refused decision (conflict, invalid)
+	Verdict    string // what the analyst tried (kept on error)
+	Reason     string
+	Flash      *flash
+}
+
+func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadItem(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Flash = s.flash(r)
+	s.render(w, r, http.StatusOK, "item", fmt.Sprintf("Item %d", v.Item.ID), v)
+}
+
+func (s *Server) loadItem(r *http.Request) (*itemView, error) {
+	id, err := itemID(r)
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.cfg.Queue.ReviewItem(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	f := filterFrom(r)
+	v := &itemView{Item: it, Query: f.query(), Buttons: verdictButtons}
+	if items, err := s.queueItems(r, f); err == nil {
+		v.Count = len(items)
+		for i, x := range items {
+			if x.ID == id {
+				v.Position = i + 1
+				if i > 0 {
+					v.Prev = items[i-1].ID
+				}
+				if i+1 < len(items) {
+					v.Next = items[i+1].ID
+				}
+			}
+		}
+		if v.Position == 0 && len(items) > 0 {
+			v.Next = items[0].ID
+		}
+	}
+	for _, ref := range it.Records {
+		v.Columns = append(v.Columns, s.column(r, ref))
+	}
+	s.payloadRecords(it.Payload, v.Columns)
+	v.Rows = sideBySide(v.Columns)
+	v.Expl, v.Extra = decodePayload(it.Payload)
+	v.History = s.itemHistory(r, id)
+	if it.State == "decided" {
+		v.Current = lastDecision(v.History)
+	}
+	return v, nil
+}
+
+func (s *Server) column(r *http.Request, ref string) column {
+	c := column{Ref: ref}
+	rr, err := roster.ParseRef(ref)
+	if err != nil {
+		c.Missing = err.Error()
+		return c
+	}
+	rec, err := s.cfg.Registry.FindRecord(r.Context(), rr)
+	if err != nil {
+		c.Missing = s.userMessage(r, err)
+		return c
+	}
+	c.Found, c.Record, c.Parsed = true, rec, s.parseRecordName(rec)
+	return c
+}
+
+// sideBySide lays the records' fields out in rows and marks the values
+// that differ between records.
+func sideBySide(cols []column) []fieldRow {
+	get := func(label string, f func(c column) string, norm func(string) string) fieldRow {
+		row := fieldRow{Label: label}
+		var vals []string
+		for _, c := range cols {
+			v := ""
+			if c.Found {
+				v = strings.TrimSpace(f(c))
+			}
+			row.Cells = append(row.Cells, cell{Value: v})
+			vals = append(vals, norm(v))
+		}
+		// A value differs when another record has a different, non-empty one.
+		for i, a := range vals {
+			if a == "" {
+				continue
+			}
+			for j, b := range vals {
+				if i != j && b != "" && a != b {
+					row.Cells[i].Diff, row.Diff = true, true
+				}
+			}
+		}
+		return row
+	}
+	fold := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	same := func(string) string { return "" } // never highlighted
+	year := func(c column) string {
+		if c.Record.BirthYear > 0 {
+			return strconv.Itoa(c.Record.BirthYear)
+		}
+		return ""
+	}
+	group := func(c column) string {
+		if c.Record.Group == "" {
+			if c.Record.GroupRaw != "" {
+				return "unmapped: " + c.Record.GroupRaw
+			}
+			return ""
+		}
+		return groupLabel(c.Record.Group)
+	}
+	rows := []fieldRow{
+		get("Name as written", func(c column) string { return c.Record.Name }, same),
+		get("Surname (read as)", func(c column) string { return c.Parsed.Surname }, fold),
+		get("Given name (read as)", func(c column) string { return c.Parsed.Given }, fold),
+		get("Patronymic (read as)", func(c column) string { return c.Parsed.Patronymic }, fold),
+		get("Script", func(c column) string { return c.Parsed.Script }, same),
+		get("Birth year", year, fold),
+		get("Birth date", func(c column) string { return c.Record.BirthDate }, fold),
+		get("Gender", func(c column) string { return c.Record.Gender }, fold),
+		get("Group", group, fold),
+		get("Group as written", func(c column) string { return c.Record.GroupRaw }, same),
+		get("Case", func(c column) string { return c.Record.Case }, fold),
+		get("Arrested", func(c column) string { return c.Record.ArrestDate }, fold),
+		get("Sentence", func(c column) string { return c.Record.Sentence }, fold),
+		get("Status", func(c column) string { return c.Record.Status }, fold),
+		get("Charges", func(c column) string { return c.Record.Charges }, fold),
+		get("Place of detention", func(c column) string { return c.Record.Place }, fold),
+		get("Notes", func(c column) string { return c.Record.Notes }, same),
+	}
+	// Leave out rows that are empty everywhere.
+	var out []fieldRow
+	for _, row := range rows {
+		for _, c := range row.Cells {
+			if c.Value != "" {
+				out = append(out, row)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
+	id, err := itemID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err != nil || version < 0 {
+		s.fail(w, r, roster.Errorf(roster.EINVALID, "the form has no item version: reload the page"))
+		return
+	}
+	verdict := r.PostFormValue("verdict")
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	f := filterFrom(r)
+	// Where to go next: the item after this one in the same queue.
+	next := int64(0)
+	if items, err := s.queueItems(r, f); err == nil {
+		for i, x := range items {
+			if x.ID == id && i+1 < len(items) {
+				next = items[i+1].ID
+			}
+		}
+		if next == 0 {
+			for _, x := range items {
+				if x.ID != id && x.State == "open" {
+					next = x.ID
+					break
+				}
+			}
+		}
+	}
+	err = validVerdict(verdict)
+	if err == nil && reason == "" {
+		err = roster.Errorf(roster.EINVALID, "give a reason for the decision")
+	}
+	if err == nil {
+		_, err = s.cfg.Queue.DecideItem(r.Context(), id, version, verdict, reason, sessionFrom(r.Context()).User)
+	}
+	if err != nil {
+		code := status(err)
+		if code == http.StatusInternalServerError {
+			s.fail(w, r, err)
+			return
+		}
+		// Show the item as it is now, with what the analyst tried and why
+		// it was refused; nothing they typed is lost.
+		v, lerr := s.loadItem(r)
+		if lerr != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Error, v.Verdict, v.Reason = err.Error(), verdict, reason
+		s.render(w, r, code, "item", fmt.Sprintf("Item %d", id), v)
+		return
+	}
+	s.cfg.Log.Info("decision", "item", id, "verdict", verdict, "by", sessionFrom(r.Context()).User)
+	q := url.Values{}
+	if fq := f.query(); fq != "" {
+		q, _ = url.ParseQuery(fq)
+	}
+	q.Set("decided", strconv.FormatInt(id, 10))
+	to := "/queue?" + q.Encode()
+	if next != 0 {
+		to = fmt.Sprintf("/items/%d?%s", next, q.Encode())
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func validVerdict(v string) error {
+	for _, b := range verdictButtons {
+		if b.Verdict == v {
+			return nil
+		}
+	}
+	return roster.Errorf(roster.EINVALID, "verdict %q: want same, different, unsure or dismiss", v)
+}
+
+func (s *Server) undo(w http.ResponseWriter, r *http.Request) {
+	id, err := itemID(r)
+	if err == nil {
+		err = s.cfg.Queue.UndoItem(r.Context(), id, sessionFrom(r.Context()).User)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.cfg.Log.Info("undo", "item", id, "by", sessionFrom(r.Context()).User)
+	q := url.Values{}
+	if fq := filterFrom(r).query(); fq != "" {
+		q, _ = url.ParseQuery(fq)
+	}
+	q.Set("undone", strconv.FormatInt(id, 10))
+	http.Redirect(w, r, fmt.Sprintf("/items/%d?%s", id, q.Encode()), http.StatusSeeOther)
+}
+
+// payloadRecords fills in, from the item's payload, records that are no
+// longer in the database (replaced by a re-import since the queue was built).
+func (s *Server) payloadRecords(payload string, cols []column) {
+	missing := false
+	for _, c := range cols {
+		missing = missing || !c.Found
+	}
+	if !missing {
+		return
+	}
+	var p struct {
+		Records []struct {
+			Ref, Source, Edition, Name, Gender, Group, Case, Sentence, Status, Location, Raw string
+			RecordRef                                                                        string `json:"record_ref"`
+			BirthYear                                                                        int    `json:"birth_year"`
+			BirthDate                                                                        string `json:"birth_date"`
+			GroupRaw                                                                         string `json:"group_raw"`
+			ArrestDate                                                                       string `json:"arrest_date"`
+		} `json:"records"`
+	}
+	if json.Unmarshal([]byte(payload), &p) != nil {
+		return
+	}
+	for i := range cols {
+		if cols[i].Found {
+			continue
+		}
+		for _, x := range p.Records {
+			if x.Ref != cols[i].Ref {
+				continue
+			}
+			rec := roster.Record{Source: x.Source, Edition: x.Edition, Ref: x.RecordRef, Name: x.Name, BirthYear: x.BirthYear,
+				BirthDate: x.BirthDate, Gender: x.Gender, Group: x.Group, GroupRaw: x.GroupRaw, Case: x.Case,
+				ArrestDate: x.ArrestDate, Sentence: x.Sentence, Status: x.Status, Location: x.Location, Raw: x.Raw}
+			cols[i].Found, cols[i].Record, cols[i].Parsed = true, rec, s.parseRecordName(rec)
+			cols[i].Missing = "as it was when the queue was built (no longer in the database)"
+		}
+	}
+}
