@@ -144,6 +144,7 @@ func commands(g *globalOptions) []*cobra.Command {
 		newDemoCmd(g),
 		newSynthCmd(g),
 		newEvalCmd(g),
+		newExportCmd(g),
 	}
 }
 
