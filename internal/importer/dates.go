@@ -58,6 +58,9 @@ func ParseDate(s string) (string, bool) {
 	if s == "" || len(s) > 64 {
 		return "", false
 	}
+	if iso, ok, done := fastDate(s); done {
+		return iso, ok
+	}
 	f := fold(s) // "12 марта 2024 г." → "12 марта 2024 г"; "2024-03-12" → "2024 03 12"
 	// Folding drops the separators; keep a lower-case copy with them.
 	l := strings.ToLower(s)
@@ -126,6 +129,33 @@ func ParseDate(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// fastDate handles the commonest forms (1985, 12.03.2024, 2024-03-12)
+// without regular expressions; done is false for anything else.
+func fastDate(s string) (iso string, ok, done bool) {
+	digits := func(a, b int) bool {
+		for i := a; i < b; i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case len(s) == 4 && digits(0, 4):
+		if _, ok := year(s); ok {
+			return s, true, true
+		}
+		return "", false, true
+	case len(s) == 10 && s[2] == '.' && s[5] == '.' && digits(0, 2) && digits(3, 5) && digits(6, 10):
+		iso, ok := ymd(s[6:10], s[3:5], s[0:2])
+		return iso, ok, true
+	case len(s) == 10 && s[4] == '-' && s[7] == '-' && digits(0, 4) && digits(5, 7) && digits(8, 10):
+		iso, ok := ymd(s[0:4], s[5:7], s[8:10])
+		return iso, ok, true
+	}
+	return "", false, false
 }
 
 func year(s string) (int, bool) {

@@ -56,6 +56,9 @@ func decodeText(file string, data []byte) (text, enc string, err error) {
 		}
 		text, enc = string(data), encUTF8
 	default:
+		if bytes.IndexByte(data, 0) >= 0 && !looksUTF16NoBOM(data) {
+			return "", "", &Error{File: file, Msg: "binary file (NUL bytes): expected CSV/TSV text"}
+		}
 		t, ok := decode1251(data)
 		if !ok {
 			if looksUTF16NoBOM(data) {
@@ -66,7 +69,7 @@ func decodeText(file string, data []byte) (text, enc string, err error) {
 		text, enc = t, enc1251
 	}
 	if line, bad := binaryLine(text); bad {
-		return "", "", &Error{File: file, Row: line, Msg: "binary data (control characters) in a text file: expected a CSV/TSV list"}
+		return "", "", &Error{File: file, Msg: fmt.Sprintf("binary file (NUL or control bytes, first on line %d): expected CSV/TSV text", line)}
 	}
 	return text, enc, nil
 }

@@ -28,6 +28,7 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 	recs := make([]roster.Record, 0, len(entries))
 	var warns []Warning
 	refs := make(map[string]int, len(entries))
+	groupKeys := map[string]string{} // labels repeat: map each once
 	for _, e := range entries {
 		row := e.Line
 		if row == 0 {
@@ -123,7 +124,12 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 		}
 		if v := squeeze(get(roster.FieldGroup)); v != "" {
 			r.GroupRaw = v
-			r.Group, _ = tax.Map(v)
+			k, seen := groupKeys[v]
+			if !seen {
+				k, _ = tax.Map(v)
+				groupKeys[v] = k
+			}
+			r.Group = k
 		}
 		recs = append(recs, r)
 	}

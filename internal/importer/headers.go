@@ -218,6 +218,7 @@ func keywordHeader(k string) roster.Field {
 type columnMap struct {
 	fields []roster.Field // per column, "" when not used
 	conf   []int
+	alts   []roster.Field // per column: the field it would have given, when another column won it
 	score  int
 }
 
@@ -236,7 +237,7 @@ func (c columnMap) hasName() bool {
 
 // mapHeaderRow classifies one candidate header row; overrides win.
 func mapHeaderRow(cells []string, ov map[roster.Field]string) columnMap {
-	cm := columnMap{fields: make([]roster.Field, len(cells)), conf: make([]int, len(cells))}
+	cm := columnMap{fields: make([]roster.Field, len(cells)), conf: make([]int, len(cells)), alts: make([]roster.Field, len(cells))}
 	for i, c := range cells {
 		cm.fields[i], cm.conf[i] = classifyHeader(c)
 	}
@@ -260,9 +261,11 @@ func mapHeaderRow(cells []string, ov map[roster.Field]string) columnMap {
 				continue
 			}
 			if cm.conf[j] > cm.conf[i] {
+				cm.alts[i] = f
 				cm.fields[i], cm.conf[i] = "", 0
 				break
 			}
+			cm.alts[j] = f
 			cm.fields[j], cm.conf[j] = "", 0
 		}
 	}

@@ -51,7 +51,7 @@ func readJSON(file string, data []byte, opts Options, tax *Taxonomy) (*parsed, e
 		}
 		rows = append(rows, tabRow{cells: cells, line: i + 1, raw: string(elems[i])})
 	}
-	tr, err := readTable(file, rows, tableOpts{loc: "element", headerOnly: true}, opts, tax)
+	tr, err := readTable(file, rows, tableOpts{loc: "element", headerOnly: true, merge: true}, opts, tax)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,9 @@ type tableOpts struct {
 	loc   string // word for Location: "line", "row", "element"
 	// headerOnly: the header is rows[0] (JSON keys), never a later row.
 	headerOnly bool
+	// merge: a column that lost its field to another column fills the
+	// field where the winner is empty (JSON objects with differing keys).
+	merge bool
 }
 
 // tableResult is a parsed table plus what error reporting needs.
@@ -118,6 +121,13 @@ func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxo
 		for i, f := range cm.fields {
 			if f != "" && i < len(r.cells) {
 				e.Fields[f] = r.cells[i]
+			}
+		}
+		if to.merge {
+			for i, f := range cm.alts {
+				if f != "" && i < len(r.cells) && trimValue(e.Fields[f]) == "" && trimValue(r.cells[i]) != "" {
+					e.Fields[f] = r.cells[i]
+				}
 			}
 		}
 		if heading != "" && trimValue(e.Fields[roster.FieldGroup]) == "" {
