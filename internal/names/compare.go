@@ -340,7 +340,7 @@ func score(sur, giv, pat PartScore) (float64, bool) {
 	for _, x := range []struct {
 		p PartScore
 		w float64
-	}{{sur, 0.45}, {giv, 0.4}, {pat, 0.15}} {
+	}{{sur, 0.425}, {giv, 0.425}, {pat, 0.15}} {
 		if x.p.Missing {
 			continue
 		}
@@ -359,33 +359,25 @@ func score(sur, giv, pat PartScore) (float64, bool) {
 
 func compare(a, b Name) Comparison {
 	as, bs := partFromRaw(a.SurnameRaw, a.SurnameKey, true), partFromRaw(b.SurnameRaw, b.SurnameKey, true)
-	ag, bg := partFromRaw(a.GivenRaw, a.GivenKey, false), partFromRaw(b.GivenRaw, b.GivenKey, false)
+	ag, bg := partFromRaw(a.GivenRaw, a.GivenKey, true), partFromRaw(b.GivenRaw, b.GivenKey, true)
 	ap, bp := patronymicPart(a), patronymicPart(b)
+	pat := comparePlain(ap, bp)
 
-	straight := alignment{sur: compareSurname(as, bs), giv: comparePlain(ag, bg), pat: comparePlain(ap, bp)}
-	straight.score, straight.same = score(straight.sur, straight.giv, straight.pat)
+	// Surname and given name are compared by the same function and weigh
+	// the same, so that reading the printed order one way or the other
+	// cannot change the score: the straight and the crosswise pairings
+	// (surname of one side against the given name of the other) are both
+	// scored and the better one is kept.
+	straight := alignment{sur: compareSurname(as, bs), giv: compareSurname(ag, bg), pat: pat}
+	straight.score, straight.same = score(straight.sur, straight.giv, pat)
 	best := straight
-
-	// Crosswise: the surname of one side against the given name of the
-	// other (the printed order was misread on one side). Compared as plain
-	// words; both directions are scored to keep Compare symmetric.
 	if !(as.empty() && bs.empty()) && !(ag.empty() && bg.empty()) {
-		sa, sb := part{ph: as.ph, script: as.script}, part{ph: bs.ph, script: bs.script}
-		x1, x2 := comparePlain(sa, bg), comparePlain(ag, sb)
+		x1, x2 := compareSurname(as, bg), compareSurname(ag, bs)
 		if x2.Sim > x1.Sim || (x2.Sim == x1.Sim && strings.Join(x2.Rules, "|") > strings.Join(x1.Rules, "|")) {
 			x1, x2 = x2, x1
 		}
-		x := alignment{sur: x1, giv: x2, pat: straight.pat, swapped: true}
-		// Equal weights for the two crosswise pairs keep the score symmetric.
-		mid := PartScore{Sim: (x1.Sim + x2.Sim) / 2, Missing: x1.Missing || x2.Missing, Relation: x1.Relation}
-		if x1.Missing != x2.Missing {
-			mid = x1
-			if x1.Missing {
-				mid = x2
-			}
-		}
-		x.score, x.same = score(mid, mid, x.pat)
-		x.same = x.same && (x1.Missing || good(x1)) && (x2.Missing || good(x2)) && !(x1.Missing && x2.Missing)
+		x := alignment{sur: x1, giv: x2, pat: pat, swapped: true}
+		x.score, x.same = score(x1, x2, pat)
 		if better(x, best) {
 			best = x
 		}

@@ -51,9 +51,9 @@ const devSetPath = "../../../shared/data/az-name-variants-dev.tsv"
 
 type devGroup struct {
 	id, typ, gender, label string
-	spellings             []string
-	markers               []string
-	attestedFull          []string
+	spellings              []string
+	markers                []string
+	attestedFull           []string
 }
 
 func loadDevSet(t testing.TB) []devGroup {

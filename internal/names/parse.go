@@ -96,7 +96,7 @@ func newTok(w string, az bool) ptok {
 		t.kind = kHonPost
 	case honPre[t.fine] != "":
 		t.kind = kHonPre
-	case titles[strings.ToLower(strings.TrimRight(t.text, "."))]:
+	case len(t.text) <= 5 && titles[strings.ToLower(strings.TrimRight(t.text, "."))]:
 		t.kind = kTitle
 	case prefixes[t.fine]:
 		t.kind = kPrefix
@@ -377,6 +377,11 @@ func fineOf(p []rune) string {
 		return ""
 	}
 	k := renderFine(p)
+	if isASCII(k) {
+		// The rules are stable on ASCII keys (fuzzed by FuzzKeys through
+		// FineKey); only exotic letters need re-reading.
+		return k
+	}
 	for range 3 {
 		k2 := renderFine(phonemesOf(k))
 		if k2 == k {
@@ -392,6 +397,9 @@ func coarseOf(p []rune) string {
 		return ""
 	}
 	k := renderCoarse(p)
+	if isASCII(k) {
+		return k
+	}
 	for range 3 {
 		k2 := renderCoarse(phonemesOf(k))
 		if k2 == k {
@@ -535,4 +543,13 @@ func fromParts(surname, given, patronymic string) Name {
 	n.Gender = genderOf(n.Gender, patrGender)
 	n.Cues = append(n.Cues, "separate columns")
 	return n
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -187,14 +187,16 @@ func post(p []rune) []rune {
 	for i := 0; i < len(p); i++ {
 		r := p[i]
 		if r == 'd' && i+1 < len(p) && (p[i+1] == 'c' || p[i+1] == 'j') {
-			out = append(out, 'c')
+			r = 'c'
 			i++
-			continue
-		}
-		if r == 'd' && i+2 < len(p) && p[i+1] == 'z' && p[i+2] == 'h' {
-			out = append(out, 'c')
+		} else if r == 'd' && i+2 < len(p) && p[i+1] == 'z' && p[i+2] == 'h' {
+			r = 'c'
 			i += 2
-			continue
+		}
+		if r == 'c' {
+			for len(out) > 0 && out[len(out)-1] == 'd' {
+				out = out[:len(out)-1]
+			}
 		}
 		out = append(out, r)
 	}
@@ -307,24 +309,43 @@ func isAzText(s string) bool {
 	return false
 }
 
-var fineLetter = map[rune]string{
-	'ə': "a", 'ı': "i", 'ö': "o", 'ü': "u", 'ğ': "gh", 'ç': "ch", 'ş': "sh",
-	'c': "j", 'x': "kh", 'q': "g", 'j': "zh", gamma: "g",
-}
-
 // renderFine writes phonemes with the 2020 official English table (ə→a,
 // ı→i, ö→o, ü→u, ğ→gh, ç→ch, ş→sh, c→j, x→kh, q→g, j→zh).
 func renderFine(p []rune) string {
-	var b strings.Builder
-	b.Grow(len(p) + 4)
+	b := make([]byte, 0, len(p)+4)
 	for _, r := range p {
-		if s, ok := fineLetter[r]; ok {
-			b.WriteString(s)
-		} else {
-			b.WriteRune(r)
+		switch r {
+		case 'ə':
+			b = append(b, 'a')
+		case 'ı':
+			b = append(b, 'i')
+		case 'ö':
+			b = append(b, 'o')
+		case 'ü':
+			b = append(b, 'u')
+		case 'ğ':
+			b = append(b, 'g', 'h')
+		case 'ç':
+			b = append(b, 'c', 'h')
+		case 'ş':
+			b = append(b, 's', 'h')
+		case 'c':
+			b = append(b, 'j')
+		case 'x':
+			b = append(b, 'k', 'h')
+		case 'q', gamma:
+			b = append(b, 'g')
+		case 'j':
+			b = append(b, 'z', 'h')
+		default:
+			if r < utf8.RuneSelf {
+				b = append(b, byte(r))
+			} else {
+				b = utf8.AppendRune(b, r)
+			}
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // coarse class of a phoneme; 0 means dropped.
@@ -348,16 +369,15 @@ func coarseClass(r rune) rune {
 }
 
 // renderCoarse writes the phonetic skeleton: an initial vowel as "a", then
-// consonant classes with vowels, y and repeats dropped.
+// consonant classes with vowels, y and repeats dropped; empty words vanish.
 func renderCoarse(p []rune) string {
-	var b strings.Builder
-	b.Grow(len(p))
+	b := make([]byte, 0, len(p))
 	last := rune(0)
 	wordStart := true
 	for _, r := range p {
 		if r == ' ' {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
+			if len(b) > 0 && b[len(b)-1] != ' ' {
+				b = append(b, ' ')
 			}
 			last, wordStart = 0, true
 			continue
@@ -368,15 +388,19 @@ func renderCoarse(p []rune) string {
 		}
 		wordStart = false
 		if c == 0 || c == last {
-			if c != 0 {
-				continue
-			}
 			continue
 		}
-		b.WriteRune(c)
+		if c < utf8.RuneSelf {
+			b = append(b, byte(c))
+		} else {
+			b = utf8.AppendRune(b, c)
+		}
 		last = c
 	}
-	return strings.TrimSpace(b.String())
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
 }
 
 // FineKey is the scoring key of a name part: the spelling read through its
@@ -386,7 +410,7 @@ func renderCoarse(p []rune) string {
 func FineKey(s string) string {
 	k := renderFine(phonemesOf(s))
 	// The rules are designed to be stable; re-reading guarantees it.
-	for range 3 {
+	for range 4 {
 		k2 := renderFine(phonemesOf(k))
 		if k2 == k {
 			break

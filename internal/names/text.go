@@ -96,7 +96,7 @@ func repair(w string) (string, string, bool) {
 	if ascii {
 		return w, scriptLatn, false
 	}
-	if !norm.NFC.IsNormalString(w) {
+	if hasMarks(w) && !norm.NFC.IsNormalString(w) {
 		w = norm.NFC.String(w)
 	}
 	changed := false
@@ -230,4 +230,14 @@ func trimPunct(w string) string {
 	return strings.TrimFunc(w, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsMark(r)
 	})
+}
+
+// hasMarks reports combining marks (the only thing NFC changes in names).
+func hasMarks(w string) bool {
+	for _, r := range w {
+		if r >= 0x0300 && (unicode.Is(unicode.Mn, r) || r >= 0xAC00) {
+			return true
+		}
+	}
+	return false
 }
