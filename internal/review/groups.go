@@ -211,10 +211,11 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 	}
 	missing, elsewhere := 0, 0
 	for _, p := range persons {
-		if p.Listed {
-			elsewhere++
-		} else {
+		switch {
+		case !p.Listed:
 			missing++
+		case p.InSource != g:
+			elsewhere++
 		}
 	}
 	lbl := groupLabel(g)
@@ -225,7 +226,10 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 		title = fmt.Sprintf("%s lists %d %s; %s (median %s)", src, n, lbl, othersPhrase(byOther), fmtMedian(med))
 	}
 	if ix.clustered && len(persons) > 0 {
-		title += fmt.Sprintf(" — of their %d, %s lists %d under another group and omits %d", len(persons), src, elsewhere, missing)
+		title += fmt.Sprintf(" — %s omits %d of the %d persons they list", src, missing, len(persons))
+		if elsewhere > 0 {
+			title += fmt.Sprintf(" and files %d under another group", elsewhere)
+		}
 	}
 	payload := map[string]any{"source": src, "edition": ix.latest[src], "group": g, "label": lbl, "count": n,
 		"others": byOther, "others_median": med, "persons": persons, "listed_elsewhere": elsewhere, "omitted": missing}

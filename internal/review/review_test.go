@@ -92,7 +92,7 @@ func TestBuildPlanted(t *testing.T) {
 	}
 	for _, it := range items {
 		if it.Key == "group-gap:mhm:anti-war" {
-			if want := "mhm lists no anti-war activists; hrc and ipm list 2 — of their 2, mhm lists 0 under another group and omits 2"; it.Title != want {
+			if want := "mhm lists no anti-war activists; hrc and ipm list 2 — mhm omits 2 of the 2 persons they list"; it.Title != want {
 				t.Errorf("title %q, want %q", it.Title, want)
 			}
 			var p struct {
