@@ -57,6 +57,13 @@ func readDocument(file string, data []byte, format string, opts Options, tax *Ta
 	default:
 		p.entries = doc.Entries
 		p.notes = append(p.notes, fmt.Sprintf("read as %s: %d entries, %d headings", strings.ToUpper(p.format), len(doc.Entries), len(doc.Headings)))
+		if len(doc.Entries) == 0 && (format == "txt" || format == "md") {
+			// A .txt that is really a CSV/TSV export.
+			if dp, err := readDelimited(file, data, "csv", opts, tax); err == nil {
+				dp.notes = append(dp.notes, "no numbered entries in the text: read it as a delimited table")
+				return dp, nil
+			}
+		}
 		if len(doc.Entries) == 0 {
 			return nil, &Error{File: file, Msg: "no list found: expected numbered entries (\"17. Məmmədov Əli …\") or a table with a name column"}
 		}

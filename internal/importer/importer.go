@@ -1,6 +1,7 @@
 // Package importer reads the organisations' lists — CSV/TSV (UTF-8, UTF-8
-// with BOM, UTF-16 with BOM, Windows-1251), XLSX and JSON — and turns each
-// row into a roster.Record. It is pure: bytes in, records out.
+// with BOM, UTF-16 with BOM, Windows-1251), XLSX and JSON, and through the
+// docs package DOCX, PDF, HTML, text and Markdown — and turns each row or
+// entry into a roster.Record. It is pure: bytes in, records out.
 //
 // Every format produces roster.RawEntry values (raw field values keyed by
 // canonical field); fromEntries turns them into records the same way for
@@ -24,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -280,13 +280,4 @@ func asError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

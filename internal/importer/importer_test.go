@@ -503,3 +503,19 @@ func TestReadDocumentDispatch(t *testing.T) {
 		t.Errorf("text list: %+v", res.Records)
 	}
 }
+
+func TestTotalRowAndDelimitedTxt(t *testing.T) {
+	data := "№;Ad Soyad;Doğum ili\n1;Məmmədov Elvin;1979\n2;Quliyeva Aynur;1988\nCəmi: 2 nəfər;;\n"
+	res := mustRead(t, "t.csv", []byte(data), Options{})
+	if len(res.Records) != 2 {
+		t.Errorf("records = %d", len(res.Records))
+	}
+	res = mustRead(t, "t.csv", []byte("ФИО,Год рождения\nАлиев Шахин,1974\nИтого,1\n"), Options{})
+	if len(res.Records) != 1 {
+		t.Errorf("records = %d", len(res.Records))
+	}
+	res = mustRead(t, "export.txt", []byte("Full name\tBorn\nShahin Aliyev\t1974\n"), Options{})
+	if len(res.Records) != 1 || res.Records[0].BirthYear != 1974 {
+		t.Errorf("txt as tsv: %+v", res.Records)
+	}
+}

@@ -104,6 +104,10 @@ func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxo
 		}
 		// A row with a single group heading ("II. Jurnalistlər") sets the
 		// group of the rows below it.
+		if isTotalRow(r.cells) {
+			tr.notes = append(tr.notes, fmt.Sprintf("%s %d: total line skipped: %q", to.loc, r.line, clip(squeeze(strings.Join(r.cells, " ")))))
+			continue
+		}
 		if h, ok := headingRow(r.cells, cm, tax); ok {
 			heading = h
 			tr.notes = append(tr.notes, fmt.Sprintf("%s %d: group heading %q", to.loc, r.line, h))
@@ -166,6 +170,34 @@ func headingRow(cells []string, cm columnMap, tax *Taxonomy) (string, bool) {
 		return val, true
 	}
 	return "", false
+}
+
+// isTotalRow: a footer such as "Cəmi: 35 nəfər", "Всего 35", "Total: 35"
+// — one non-empty cell (or a label and a number) starting with a total word.
+func isTotalRow(cells []string) bool {
+	var vals []string
+	for _, c := range cells {
+		if v := trimValue(c); v != "" {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 || len(vals) > 2 {
+		return false
+	}
+	f := strings.Fields(fold(vals[0]))
+	if len(f) == 0 {
+		return false
+	}
+	switch f[0] {
+	case "cemi", "yekun", "всего", "итого", "total", "totals":
+	default:
+		return false
+	}
+	if len(vals) == 2 {
+		_, err := strconv.Atoi(strings.Fields(vals[1] + " x")[0])
+		return err == nil
+	}
+	return true
 }
 
 func allBlank(rows []tabRow) bool {
