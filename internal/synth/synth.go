@@ -87,6 +87,7 @@ type Org struct {
 	ArrestColumn   bool    `json:"arrest_column"`
 	ArrestMissing  float64 `json:"arrest_missing"`
 	DuplicateRate  float64 `json:"duplicate_rate"` // share of persons listed twice (a within-list duplicate)
+	HonorificRate  float64 `json:"honorific_rate"` // share of records with an honorific (Hacı Əli, Elmira xanım)
 }
 
 // Options configures a run.
@@ -112,21 +113,21 @@ func DefaultOrgs() []Org {
 			Routes:   []Weighted{{RouteAz, 0.86}, {RouteAscii, 0.10}, {RouteAzCyrl, 0.04}},
 			Orders:   []Weighted{{OrderSGP, 0.9}, {OrderSG, 0.1}},
 			Coverage: 0.85, AltRate: 0.1, TypoRate: 0.02, FormChangeRate: 0.02, BirthMissing: 0.05, BirthOffByOne: 0.02,
-			GroupDisagree: 0.03, CaseColumn: true, ArrestColumn: true, ArrestMissing: 0.05, DuplicateRate: 0.003,
+			GroupDisagree: 0.03, CaseColumn: true, ArrestColumn: true, ArrestMissing: 0.05, DuplicateRate: 0.003, HonorificRate: 0.02,
 		},
 		{
 			Slug: "mhm", Title: "Мониторинг прав человека", Edition: "2025-05", Lang: "ru", Format: FormatCSV1251,
 			Routes:   []Weighted{{RouteRu, 1}},
 			Orders:   []Weighted{{OrderSGP, 0.85}, {OrderSG, 0.10}, {OrderGS, 0.05}},
 			Coverage: 0.70, AltRate: 0.25, TypoRate: 0.02, FormChangeRate: 0.02, BirthMissing: 0.10, BirthOffByOne: 0.03,
-			GroupDisagree: 0.04, CaseColumn: true, ArrestColumn: true, ArrestMissing: 0.10, DuplicateRate: 0.003,
+			GroupDisagree: 0.04, CaseColumn: true, ArrestColumn: true, ArrestMissing: 0.10, DuplicateRate: 0.003, HonorificRate: 0.02,
 		},
 		{
 			Slug: "fpc", Title: "Freedom for Political Captives", Edition: "2025-07", Lang: "en", Format: FormatXLSX,
 			Routes:   []Weighted{{RouteEnDirect, 0.7}, {RouteEnRuBGN, 0.2}, {RouteAscii, 0.1}},
 			Orders:   []Weighted{{OrderGCaps, 0.75}, {OrderGPCaps, 0.15}, {OrderGS, 0.10}},
 			Coverage: 0.60, AltRate: 0.15, TypoRate: 0.03, FormChangeRate: 0.03, BirthMissing: 0.15, BirthOffByOne: 0.03,
-			GroupDisagree: 0.05, CaseColumn: false, ArrestColumn: true, ArrestMissing: 0.15, DuplicateRate: 0.002,
+			GroupDisagree: 0.05, CaseColumn: false, ArrestColumn: true, ArrestMissing: 0.15, DuplicateRate: 0.002, HonorificRate: 0.01,
 		},
 		{
 			Slug: "hrc", Title: "Human Rights Coalition Watch", Edition: "2025-04", Lang: "en", Format: FormatJSON,
@@ -134,7 +135,7 @@ func DefaultOrgs() []Org {
 			Orders:   []Weighted{{OrderCommaSG, 0.8}, {OrderGS, 0.2}},
 			Coverage: 0.55, OmitGroups: []string{roster.GroupReligious},
 			AltRate: 0.2, TypoRate: 0.02, FormChangeRate: 0.02, BirthMissing: 0.20, BirthOffByOne: 0.04,
-			GroupDisagree: 0.05, CaseColumn: true, ArrestColumn: false, DuplicateRate: 0.002,
+			GroupDisagree: 0.05, CaseColumn: true, ArrestColumn: false, DuplicateRate: 0.002, HonorificRate: 0.01,
 		},
 		{
 			Slug: "azk", Title: "Azadlıq Komitəsi", Edition: "2025-06", Lang: "az", Format: FormatTSV16,
@@ -142,7 +143,7 @@ func DefaultOrgs() []Org {
 			Orders:   []Weighted{{OrderSplitSGP, 0.75}, {OrderSplitSG, 0.25}},
 			Coverage: 0.65, OmitGroups: []string{roster.GroupAntiWar},
 			AltRate: 0.1, TypoRate: 0.03, FormChangeRate: 0.02, BirthMissing: 0.08, BirthOffByOne: 0.03,
-			GroupDisagree: 0.03, CaseColumn: true, ArrestColumn: true, ArrestMissing: 0.2, DuplicateRate: 0.003,
+			GroupDisagree: 0.03, CaseColumn: true, ArrestColumn: true, ArrestMissing: 0.2, DuplicateRate: 0.003, HonorificRate: 0.01,
 		},
 	}
 }
@@ -180,6 +181,8 @@ func buildSurname(root, form, gender string) string {
 		s = root + "zadə"
 	case "oglu":
 		s = root + "oğlu"
+	case "none":
+		s = root // the suffix dropped (Xədicə İsmayıl)
 	default:
 		if isAzVowel(last) {
 			s = root + "yev"
@@ -361,7 +364,7 @@ func makePersons(opts Options) []Person {
 		gw = append(gw, Weighted{g, groupWeights[g]})
 	}
 	groups := newSampler(gw)
-	forms := newSampler([]Weighted{{"ov", 0.80}, {"li", 0.10}, {"zade", 0.08}, {"oglu", 0.02}})
+	forms := newSampler([]Weighted{{"ov", 0.79}, {"li", 0.10}, {"zade", 0.08}, {"oglu", 0.015}, {"none", 0.015}})
 
 	ps := make([]Person, opts.Persons)
 	for i := range ps {
@@ -619,13 +622,14 @@ func renderRecord(o Org, p *Person, r *rand.Rand, routes, orders sampler) map[st
 	birthMissing, birthOff, birthSign := r.Float64() < o.BirthMissing, r.Float64() < o.BirthOffByOne, r.IntN(2)
 	arrestMissing, arrestShift := r.Float64() < o.ArrestMissing, r.IntN(20)
 	ogluAlt := r.IntN(4) == 0
+	honorific := r.Float64() < o.HonorificRate
 
 	form := p.Form
 	if formChange {
 		switch form {
 		case "ov":
 			form = "li"
-		case "li":
+		case "li", "none":
 			form = "ov"
 		}
 	}
@@ -636,6 +640,13 @@ func renderRecord(o Org, p *Person, r *rand.Rand, routes, orders sampler) map[st
 			sur = addTypo(sur, typoPos, typoKind)
 		} else {
 			giv = addTypo(giv, typoPos, typoKind)
+		}
+	}
+	if honorific {
+		if p.Gender == "f" {
+			giv += " " + honorificWord("xanım", route)
+		} else {
+			giv = honorificWord("hacı", route) + " " + giv
 		}
 	}
 	father := renderName(p.Father, route, alt)
@@ -688,6 +699,21 @@ func renderRecord(o Org, p *Person, r *rand.Rand, routes, orders sampler) map[st
 		}
 	}
 	return f
+}
+
+// honorificWord renders an honorific in a route's conventions.
+func honorificWord(w, route string) string {
+	switch route {
+	case RouteRu:
+		return map[string]string{"hacı": "Гаджи", "xanım": "ханум"}[w]
+	case RouteAzCyrl:
+		return map[string]string{"hacı": "Һаҹы", "xanım": "ханым"}[w]
+	case RouteAz:
+		return map[string]string{"hacı": "Hacı", "xanım": "xanım"}[w]
+	case RouteAscii:
+		return map[string]string{"hacı": "Haci", "xanım": "xanim"}[w]
+	}
+	return map[string]string{"hacı": "Haji", "xanım": "khanum"}[w]
 }
 
 // patronymic renders "Həsən oğlu" in a route's conventions.

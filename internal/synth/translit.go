@@ -185,6 +185,7 @@ func azToASCII(w string, alt bool) string {
 // and an alternative (used when a record takes the alternative route).
 var ruTraditional = map[string][2]string{
 	"məmməd":    {"мамед", "мамед"},
+	"süleyman":  {"сулейман", "сулейман"},
 	"həsən":     {"гасан", "гасан"},
 	"hüseyn":    {"гусейн", "гусейн"},
 	"cəfər":     {"джафар", "джафар"},
@@ -254,7 +255,7 @@ func isAzVowel(r rune) bool { return strings.ContainsRune("aeəıioöuü", r) }
 // azToRu renders lowercase Azerbaijani Latin in Russian Cyrillic by the
 // practical transcription: ə→а/е/я by position, h→г initially and х
 // elsewhere, q→г (к at the end), c→дж, ı→ы, ü→ю/у, ö→ё/о, y→й/я/ю/е,
-// doubled mm and yy single, l→ль before a consonant, -ov→-ев after a
+// doubled mm and yy single, l→ль before a consonant after a front vowel, -ov→-ев after a
 // hushing consonant; traditional beginnings come from ruTraditional.
 func azToRu(w string, alt bool) string {
 	if stem, ok := strings.CutSuffix(w, "zadə"); ok && stem != "" {
@@ -355,7 +356,7 @@ func azToRu(w string, alt bool) string {
 				b.WriteString("г")
 			}
 		case 'l':
-			if next != 0 && !isAzVowel(next) && next != 'y' {
+			if next != 0 && !isAzVowel(next) && next != 'y' && strings.ContainsRune("eəiöü", prev) {
 				b.WriteString("ль")
 			} else {
 				b.WriteString("л")

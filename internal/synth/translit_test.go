@@ -81,3 +81,11 @@ func TestBuildSurname(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderWordSoftL(t *testing.T) {
+	for az, want := range map[string]string{"Salmanov": "Салманов", "Elçin": "Эльчин", "Gülnar": "Гюльнар", "Süleymanov": "Сулейманов"} {
+		if got := renderWord(az, RouteRu, false); got != want {
+			t.Errorf("renderWord(%q, ru) = %q; want %q", az, got, want)
+		}
+	}
+}
