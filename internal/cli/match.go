@@ -83,7 +83,7 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 		return err
 	}
 	defer s.Close()
-	if isTerminal(opts.Stderr) {
+	if stderrIsTerminal(opts.Stderr) {
 		cfg.Progress = progressBar(opts.Stderr)
 	}
 	sum, err := matchAndSave(ctx, s, cfg, opts.Now)
@@ -195,7 +195,7 @@ func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now fun
 	return sum, nil
 }
 
-func isTerminal(w io.Writer) bool {
+func stderrIsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }

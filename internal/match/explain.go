@@ -43,9 +43,14 @@ func (m *Matcher) Explain(i, j int) Explanation {
 	ex := Explanation{Prior: m.model.PriorWeight(), SameList: a.list == b.list, NameScore: c.Score, NameSame: c.Same,
 		Swapped: c.Swapped, Rules: c.Rules}
 	w := ex.Prior
+	var ws [NumFields]float64
+	for f := 0; f < NumFields; f++ {
+		ws[f] = m.model.Weight(f, g.level(f))
+	}
+	combine(&ws)
 	for f := 0; f < NumFields; f++ {
 		l := g.level(f)
-		fw := FieldWeight{Field: FieldNames[f], Level: LevelName(f, l), Weight: m.model.Weight(f, l)}
+		fw := FieldWeight{Field: FieldNames[f], Level: LevelName(f, l), Weight: ws[f]}
 		if l > 0 && l < len(m.model.M[f]) {
 			fw.M, fw.U = m.model.M[f][l], m.model.U[f][l]
 		}

@@ -321,7 +321,7 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 		for k := range sc {
 			gs[k] = sc[k].g
 		}
-		m.model = estimate(patterns(gs), u)
+		m.model = estimate(patterns(gs), u, res.Stats.AllPairs)
 		m.model.RandomPairs = nr
 		m.model.TFRef = m.tfReference(sc)
 		m.hasRun = true

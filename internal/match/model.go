@@ -20,7 +20,9 @@ import (
 // odd data: every probability stays in [1e-5, 1], agreement at a field's
 // best level never counts against a match and disagreement never for it.
 type Model struct {
-	Lambda      float64              `json:"lambda"`
+	Lambda      float64              `json:"lambda"`         // prior for any pair of records
+	BlockLambda float64              `json:"blocked_lambda"` // share of matches among the blocked pairs (EM)
+	BlockU      [NumFields][]float64 `json:"blocked_u"`      // the name fields' u among the blocked pairs (EM)
 	M           [NumFields][]float64 `json:"m"`
 	U           [NumFields][]float64 `json:"u"`
 	USource     [NumFields]string    `json:"u_source"` // "random pairs" or "EM"
@@ -180,7 +182,7 @@ func patterns(gs []gamma) []pattern {
 
 // estimate runs EM on the blocked pairs' comparison patterns, starting
 // from the priors, with u of the non-name fields fixed to uRandom.
-func estimate(pats []pattern, uRandom [NumFields][]float64) Model {
+func estimate(pats []pattern, uRandom [NumFields][]float64, allPairs int64) Model {
 	var m Model
 	m.Lambda = 0.1
 	var total float64
@@ -220,10 +222,7 @@ func estimate(pats []pattern, uRandom [NumFields][]float64) Model {
 		lw := math.Log2(m.Lambda / (1 - m.Lambda))
 		var sumW float64
 		for k, p := range pats {
-			w := lw
-			for f := 0; f < NumFields; f++ {
-				w += m.Weight(f, p.g.level(f))
-			}
+			w := lw + m.patternWeight(p.g)
 			post[k] = 1 / (1 + math.Exp2(-w))
 			sumW += post[k] * p.n
 		}
@@ -273,14 +272,57 @@ func estimate(pats []pattern, uRandom [NumFields][]float64) Model {
 			break
 		}
 	}
+	// Scoring uses u from random pairs for every field, with the prior
+	// for any pair of records: the expected number of matches among the
+	// blocked pairs spread over all pairs. (Blocked pairs agree on some
+	// name key by construction, so the name fields' u among them — which
+	// EM needs — would understate the evidence of a name agreement.)
+	m.BlockLambda = m.Lambda
+	for f := 0; f < NumFields; f++ {
+		if freeU(f) {
+			m.BlockU[f] = m.U[f]
+			m.U[f] = slices.Clone(uRandom[f])
+			m.USource[f] = "random pairs (EM on blocked pairs for m)"
+		}
+	}
+	if allPairs > 0 {
+		m.Lambda = math.Min(0.5, math.Max(1e-9, m.BlockLambda*total/float64(allPairs)))
+	}
 	return m
 }
 
 // patternWeight is the summed field weight of a comparison vector.
 func (m *Model) patternWeight(g gamma) float64 {
+	var ws [NumFields]float64
+	for f := 0; f < NumFields; f++ {
+		ws[f] = m.Weight(f, g.level(f))
+	}
+	return combine(&ws)
+}
+
+// contextShare is how much of the agreement weight of the second and third
+// context fields (group, case, arrest date) counts: they are far from
+// independent (one case means one group and often one arrest day), and
+// counting each in full would make namesakes of one case look like one
+// person.
+const contextShare = 0.25
+
+// combine sums field weights, counting agreement on the context fields
+// (group, case, arrest date) as the strongest of them plus a share of the
+// others. It rewrites ws so that the parts still add up to the total.
+func combine(ws *[NumFields]float64) float64 {
+	best := -1
+	for _, f := range [...]int{FieldGroup, FieldCase, FieldArrest} {
+		if ws[f] > 0 && (best < 0 || ws[f] > ws[best]) {
+			best = f
+		}
+	}
 	var w float64
 	for f := 0; f < NumFields; f++ {
-		w += m.Weight(f, g.level(f))
+		if (f == FieldGroup || f == FieldCase || f == FieldArrest) && f != best && ws[f] > 0 {
+			ws[f] *= contextShare
+		}
+		w += ws[f]
 	}
 	return w
 }
