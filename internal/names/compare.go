@@ -14,6 +14,7 @@ const (
 	costDouble       = 0.2
 	costGlide        = 0.25
 	costHDrop        = 0.5
+	costSwap         = 0.7
 
 	sameThreshold   = 0.84 // part similarity for "same name"
 	familyThreshold = 0.88 // stem similarity for "same family" when forms differ
@@ -139,6 +140,11 @@ func distance(a, b []rune) (float64, []string, bool) {
 			if v := d[i*w+j-1] + cb; v < best {
 				best = v
 			}
+			if transposed(a, b, i, j) {
+				if v := d[(i-2)*w+j-2] + costSwap; v < best {
+					best = v
+				}
+			}
 			d[i*w+j] = best
 		}
 	}
@@ -148,6 +154,12 @@ func distance(a, b []rune) (float64, []string, bool) {
 	i, j := n, m
 	const eps = 1e-9
 	for i > 0 || j > 0 {
+		if transposed(a, b, i, j) && abs(d[i*w+j]-(d[(i-2)*w+j-2]+costSwap)) < eps {
+			rules = append(rules, "letters swapped (typo)")
+			generic = true
+			i, j = i-2, j-2
+			continue
+		}
 		if i > 0 && j > 0 {
 			sc, rule := subCost(a[i-1], b[j-1])
 			if abs(d[i*w+j]-(d[(i-1)*w+j-1]+sc)) < eps {
@@ -283,7 +295,7 @@ func compareSurname(a, b part) PartScore {
 		ps.Rules = append(ps.Rules, "-ov ↔ -ova: masculine and feminine form of one surname")
 	}
 	ps.Relation = relation(cost, sim, generic, sameThreshold)
-	if ps.Relation == "equal" && ps.Sim < 1 {
+	if ps.Relation == "equal" && (ps.Sim < 1 || string(a.ph) != string(b.ph)) {
 		ps.Relation = "variant"
 	}
 	return ps
@@ -468,4 +480,9 @@ func (n Name) BlockingKeys() []string {
 		}
 	}
 	return out
+}
+
+// transposed reports two neighbouring letters written in the other order.
+func transposed(a, b []rune, i, j int) bool {
+	return i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] && a[i-1] != a[i-2]
 }

@@ -440,8 +440,9 @@ func joinLatin(toks []ptok, idx []int, az, patronymic bool) string {
 			w = stripRuPatronymic(w)
 		}
 		l := wordToLatin(w, t.script, az)
-		if t.caps {
-			l = titleWord(lowerWord(l, az || t.script != scriptLatn), az || t.script != scriptLatn)
+		azw := az || t.script != scriptLatn
+		if t.caps || casePattern(l) == 0 {
+			l = titleWord(lowerWord(l, azw), azw)
 		}
 		parts = append(parts, l)
 	}
