@@ -142,6 +142,8 @@ func commands(g *globalOptions) []*cobra.Command {
 		newListsCmd(g),
 		newRecordsCmd(g),
 		newDemoCmd(g),
+		newServeCmd(g),
+		newUserCmd(g),
 		newMatchCmd(g),
 		newPersonsCmd(g),
 		newPersonCmd(g),

@@ -121,9 +121,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// MaxAge, not Expires: the server's clock decides when a session
+	// ends, and the browser's may differ.
+	maxAge := int(sess.ExpiresAt.Sub(s.cfg.Now()).Seconds())
+	if maxAge <= 0 {
+		maxAge = 0 // a browser-session cookie; the server still ends it in time
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: r.TLS != nil, Expires: sess.ExpiresAt,
+		Secure: r.TLS != nil, MaxAge: maxAge,
 	})
 	s.cfg.Log.Info("login", "user", name)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
