@@ -146,13 +146,17 @@ func (b webBackend) ReviewItem(ctx context.Context, id int64) (roster.ReviewItem
 	return b.s.ReviewItem(ctx, id)
 }
 
-func (b webBackend) ReviewCounts(ctx context.Context) (map[string]int, error) { return b.s.ReviewCounts(ctx) }
+func (b webBackend) ReviewCounts(ctx context.Context) (map[string]int, error) {
+	return b.s.ReviewCounts(ctx)
+}
 
 func (b webBackend) DecideItem(ctx context.Context, id, version int64, verdict, reason, by string) (roster.Decision, error) {
 	return b.s.DecideItem(ctx, id, version, verdict, reason, by)
 }
 
-func (b webBackend) UndoItem(ctx context.Context, id int64, by string) error { return b.s.UndoItem(ctx, id, by) }
+func (b webBackend) UndoItem(ctx context.Context, id int64, by string) error {
+	return b.s.UndoItem(ctx, id, by)
+}
 
 func toWebAudit(in []store.AuditEntry, err error) ([]web.AuditEntry, error) {
 	if err != nil {
@@ -165,7 +169,9 @@ func toWebAudit(in []store.AuditEntry, err error) ([]web.AuditEntry, error) {
 	return out, nil
 }
 
-func (b webBackend) Audit(ctx context.Context) ([]web.AuditEntry, error) { return toWebAudit(b.s.Audit(ctx)) }
+func (b webBackend) Audit(ctx context.Context) ([]web.AuditEntry, error) {
+	return toWebAudit(b.s.Audit(ctx))
+}
 
 func (b webBackend) ItemDecisions(ctx context.Context, id int64) ([]web.AuditEntry, error) {
 	return toWebAudit(b.s.ItemDecisions(ctx, id))
@@ -209,7 +215,9 @@ func (b webBackend) Sources(ctx context.Context) ([]web.SourceInfo, error) {
 	return out, nil
 }
 
-func (b webBackend) AllRecords(ctx context.Context) ([]roster.Record, error) { return b.s.AllRecords(ctx) }
+func (b webBackend) AllRecords(ctx context.Context) ([]roster.Record, error) {
+	return b.s.AllRecords(ctx)
+}
 
 func (b webBackend) FindRecord(ctx context.Context, ref roster.RecordRef) (roster.Record, error) {
 	return b.s.FindRecord(ctx, ref)
@@ -234,4 +242,6 @@ func (b webBackend) Person(ctx context.Context, id string) (roster.Person, []web
 	return p, ev, nil
 }
 
-func (b webBackend) Decisions(ctx context.Context) ([]roster.Decision, error) { return b.s.ActiveDecisions(ctx) }
+func (b webBackend) Decisions(ctx context.Context) ([]roster.Decision, error) {
+	return b.s.ActiveDecisions(ctx)
+}
