@@ -35,7 +35,7 @@ to the extension of -o, else CSV; without -o the export goes to stdout.
 	}
 	cmd.AddCommand(newExportRegistryCmd(g), newExportCrosswalkCmd(g))
 	// The tallies export (review queue, internal/cli) is added here:
-	// cmd.AddCommand(newExportTalliesCmd(g))
+	cmd.AddCommand(newExportTalliesCmd(g))
 	return cmd
 }
 

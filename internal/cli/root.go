@@ -150,6 +150,10 @@ func commands(g *globalOptions) []*cobra.Command {
 		newExplainCmd(g),
 		newSynthCmd(g),
 		newEvalCmd(g),
+		newReviewCmd(g),
+		newDecideCmd(g),
+		newDecisionsCmd(g),
+		newDiffCmd(g),
 		newExportCmd(g),
 	}
 }

@@ -182,6 +182,16 @@ func newIndex(in Input) *index {
 	return ix
 }
 
+// short formats a full reference as the CLI shows it: source:ref when the
+// source has a single edition.
+func (ix *index) short(key string) string {
+	r, err := roster.ParseRef(key)
+	if err != nil {
+		return key
+	}
+	return roster.FormatRef(r.Source, r.Edition, r.Ref, len(ix.editions[r.Source]) > 1)
+}
+
 // latestRecs returns the records of a person in latest editions, by source
 // then reference.
 func (ix *index) latestRecs(person string) []*rec {
@@ -333,7 +343,7 @@ func pairItems(ix *index, pairs []Pair) []roster.ReviewItem {
 				a.Source, a.Name, a.Ref, b.Name, b.Ref, p.Probability)
 			it.Impact = 55
 		} else {
-			it.Title = fmt.Sprintf("Is %q (%s) the same person as %q (%s)? p=%.2f", a.Name, a.key, b.Name, b.key, p.Probability)
+			it.Title = fmt.Sprintf("Is %q (%s) the same person as %q (%s)? p=%.2f", a.Name, ix.short(a.key), b.Name, ix.short(b.key), p.Probability)
 			it.Impact = 50 + 10*p.Probability
 		}
 		if a.person != "" && a.person == b.person {
@@ -542,7 +552,7 @@ func omissionItems(ix *index, pairs []Pair) []roster.ReviewItem {
 				"records": views, "earlier_editions": earlier}
 			title := fmt.Sprintf("%s does not list %s %q (%s), listed by %s", src, pid, x.Name, orDash(groupLabel(grp)), strings.Join(by, ", "))
 			if len(earlier) > 0 {
-				title += "; it did in " + earlier[len(earlier)-1]
+				title += "; it did in " + ix.short(earlier[len(earlier)-1])
 			}
 			out = append(out, roster.ReviewItem{
 				Key:      "omission:" + src + ":" + pid,

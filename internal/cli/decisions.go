@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+type decisionsOptions struct {
+	*globalOptions
+	JSON bool
+}
+
+func newDecisionsCmd(g *globalOptions) *cobra.Command {
+	opts := &decisionsOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "decisions [--json]",
+		Short: "The audit log: every decision and undo, oldest first",
+		Long: `Decisions prints the append-only audit log of analyst decisions and undos,
+from the CLI and the web UI. roster decisions undo DECISION_ID undoes one
+decision (made on an item or with roster decide) and reopens its item.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDecisions(cmd.Context(), opts) },
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.AddCommand(newDecisionsUndoCmd(g))
+	return cmd
+}
+
+func runDecisions(ctx context.Context, opts *decisionsOptions) error {
+	s, err := opts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	log, err := s.Audit(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := newRefFormatter(ctx, s)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		out := []auditJSON{}
+		for _, e := range log {
+			out = append(out, toAuditJSON(e))
+		}
+		return writeJSON(opts.Stdout, out)
+	}
+	if len(log) == 0 {
+		fmt.Fprintln(opts.Stdout, "no decisions yet")
+		return nil
+	}
+	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tAT\tBY\tACTION\tVERDICT\tDECISION\tITEM\tRECORDS\tREASON")
+	for _, e := range log {
+		var d struct {
+			Records []string `json:"records"`
+		}
+		_ = json.Unmarshal([]byte(e.Detail), &d)
+		item := ""
+		if e.ItemID != 0 {
+			item = fmt.Sprint(e.ItemID)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", e.ID, e.At.UTC().Format(time.RFC3339), e.Actor, e.Action, e.Verdict,
+			e.DecisionID, item, strings.Join(f.formatAll(d.Records), " "), e.Reason)
+	}
+	return tw.Flush()
+}
+
+type decisionsUndoOptions struct {
+	*globalOptions
+	ID int64
+	By string
+}
+
+func newDecisionsUndoCmd(g *globalOptions) *cobra.Command {
+	opts := &decisionsUndoOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "undo DECISION_ID [--by NAME]",
+		Short: "Undo one decision and reopen the item it settled (the undo is logged)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || id <= 0 {
+				return usagef("decision ID %q: want a positive number", args[0])
+			}
+			opts.ID = id
+			return runDecisionsUndo(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.By, "by", defaultActor(), "who undoes (default $USER)")
+	return cmd
+}
+
+func runDecisionsUndo(ctx context.Context, opts *decisionsUndoOptions) error {
+	if strings.TrimSpace(opts.By) == "" {
+		return usagef("--by is required when $USER is not set")
+	}
+	s, err := opts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.UndoDecision(ctx, opts.ID, opts.By); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.Stdout, "decision %d undone; run roster match to apply\n", opts.ID)
+	return nil
+}
