@@ -114,7 +114,7 @@ func matchLabel(s string) ([]labelled, bool) {
 	}
 	out := []labelled{{field: f, label: strings.TrimSpace(s[m[2]:m[3]])}}
 	rest := s[m[4]:m[5]]
-	for {
+	for len(rest) <= maxScan {
 		mm := reLabelMid.FindStringSubmatchIndex(rest)
 		if mm == nil {
 			break
@@ -162,31 +162,32 @@ const (
 
 type factRule struct {
 	field roster.Field
+	need  []string       // the rule runs only when the lower-cased text holds one of these
 	re    *regexp.Regexp // group 1 is the value
 }
 
 var factRules = []factRule{
 	// birth
-	{roster.FieldBirth, regexp.MustCompile(`(?i)` + nb + `born\s+(?:in\s+|on\s+)?(` + dateRe + `)`)},
-	{roster.FieldBirth, regexp.MustCompile(`^\s*\(\s*(` + yearRe + `)\s*\)`)},
-	{roster.FieldBirth, regexp.MustCompile(`(?i)\(\s*b\.\s*(` + dateRe + `)\s*\)`)},
-	{roster.FieldBirth, regexp.MustCompile(`(?i)` + nb + `b\.\s*(` + yearRe + `)`)},
-	{roster.FieldBirth, regexp.MustCompile(`(?i)(` + dateRe + `)` + azSfx + `(?:\s+il(?:də|i)?)?(?:\s+tarixində)?\s+(?:anadan\s+olub|anadan\s+olmuşdur|doğulub|təvəllüdlü)`)},
-	{roster.FieldBirth, regexp.MustCompile(`(?i)(` + yearRe + `)\s*(?:г\.?\s*р\.?|года\s+рождения|г\.\s*рождения)`)},
-	{roster.FieldBirth, regexp.MustCompile(`(?i)` + nb + `родил(?:ся|ась)\s+(?:в\s+)?(` + dateRe + `)`)},
+	{roster.FieldBirth, []string{"born"}, regexp.MustCompile(`(?i)` + nb + `born\s+(?:in\s+|on\s+)?(` + dateRe + `)`)},
+	{roster.FieldBirth, []string{"("}, regexp.MustCompile(`^\s*\(\s*(` + yearRe + `)\s*\)`)},
+	{roster.FieldBirth, []string{"b."}, regexp.MustCompile(`(?i)\(\s*b\.\s*(` + dateRe + `)\s*\)`)},
+	{roster.FieldBirth, []string{"b."}, regexp.MustCompile(`(?i)` + nb + `b\.\s*(` + yearRe + `)`)},
+	{roster.FieldBirth, []string{"anadan", "doğul", "təvəllüd"}, regexp.MustCompile(`(?i)(` + dateRe + `)` + azSfx + `(?:\s+il(?:də|i)?)?(?:\s+tarixində)?\s+(?:anadan\s+olub|anadan\s+olmuşdur|doğulub|təvəllüdlü)`)},
+	{roster.FieldBirth, []string{"г.р", "г. р", "рождения"}, regexp.MustCompile(`(?i)(` + yearRe + `)\s*(?:г\.?\s*р\.?|года\s+рождения|г\.\s*рождения)`)},
+	{roster.FieldBirth, []string{"родил"}, regexp.MustCompile(`(?i)` + nb + `родил(?:ся|ась)\s+(?:в\s+)?(` + dateRe + `)`)},
 	// arrest
-	{roster.FieldArrest, regexp.MustCompile(`(?i)` + nb + `(?:arrested|detained|taken\s+into\s+custody|remanded\s+in\s+custody|in\s+custody\s+since)\s+(?:on\s+|in\s+|since\s+)?(` + dateRe + `)`)},
-	{roster.FieldArrest, regexp.MustCompile(`(?i)(` + dateRe + `)` + azSfx + `(?:\s+il(?:də|in)?)?(?:\s+tarixində)?\s+(?:həbs|saxlanıl|tutul)`)},
-	{roster.FieldArrest, regexp.MustCompile(`(?i)` + nb + `(?:арестован[аыо]?|задержан[аыо]?|взят[аыо]?\s+под\s+стражу)\s+(?:в\s+|с\s+)?(` + dateRe + `)`)},
+	{roster.FieldArrest, []string{"arrest", "detain", "custody"}, regexp.MustCompile(`(?i)` + nb + `(?:arrested|detained|taken\s+into\s+custody|remanded\s+in\s+custody|in\s+custody\s+since)\s+(?:on\s+|in\s+|since\s+)?(` + dateRe + `)`)},
+	{roster.FieldArrest, []string{"həbs", "saxlanıl", "tutul"}, regexp.MustCompile(`(?i)(` + dateRe + `)` + azSfx + `(?:\s+il(?:də|in)?)?(?:\s+tarixində)?\s+(?:həbs|saxlanıl|tutul)`)},
+	{roster.FieldArrest, []string{"арестов", "задержан", "под стражу"}, regexp.MustCompile(`(?i)` + nb + `(?:арестован[аыо]?|задержан[аыо]?|взят[аыо]?\s+под\s+стражу)\s+(?:в\s+|с\s+)?(` + dateRe + `)`)},
 	// sentence
-	{roster.FieldSentence, regexp.MustCompile(`(?i)` + nb + `sentenced\s+to\s+(life(?:\s+imprisonment)?|(?:\d+(?:[.,]5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)(?:\s+and\s+a\s+half)?\s+years?(?:\s+(?:and\s+)?\d+\s+months?)?(?:\s+(?:in\s+prison|of\s+imprisonment|imprisonment|in\s+jail|in\s+a\s+(?:\p{L}+\s+)?(?:prison|colony)))?|\d+\s+months?(?:\s+(?:in\s+prison|of\s+imprisonment))?)`)},
-	{roster.FieldSentence, regexp.MustCompile(`(?i)` + nb + `(ömürlük\s+həbs|\d+\s+il(?:\s+\d+\s+ay)?\s+(?:müddətinə\s+)?(?:həbs|azadlıqdan\s+məhrum\s+etmə)|\d+\s+ay\s+(?:müddətinə\s+)?(?:həbs|azadlıqdan\s+məhrum\s+etmə))`)},
-	{roster.FieldSentence, regexp.MustCompile(`(?i)приговор\p{L}*\s+(?:к\s+)?(пожизненно\p{L}*(?:\s+лишению\s+свободы)?|\d+\s*(?:годам|года|году|год|лет)(?:\s+и\s+\d+\s+месяц\p{L}*)?(?:\s+(?:лишения\s+свободы|заключения|колонии|тюрьмы))?)`)},
-	{roster.FieldSentence, regexp.MustCompile(`(?i)` + nb + `(\d{1,2}\s*(?:лет|года?)(?:\s+и\s+\d+\s+месяц\p{L}*)?)(?:[^\p{L}]|$)`)},
+	{roster.FieldSentence, []string{"sentenced"}, regexp.MustCompile(`(?i)` + nb + `sentenced\s+to\s+(life(?:\s+imprisonment)?|(?:\d+(?:[.,]5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)(?:\s+and\s+a\s+half)?\s+years?(?:\s+(?:and\s+)?\d+\s+months?)?(?:\s+(?:in\s+prison|of\s+imprisonment|imprisonment|in\s+jail|in\s+a\s+(?:\p{L}+\s+)?(?:prison|colony)))?|\d+\s+months?(?:\s+(?:in\s+prison|of\s+imprisonment))?)`)},
+	{roster.FieldSentence, []string{"həbs", "məhrum"}, regexp.MustCompile(`(?i)` + nb + `(ömürlük\s+həbs|\d+\s+il(?:\s+\d+\s+ay)?\s+(?:müddətinə\s+)?(?:həbs|azadlıqdan\s+məhrum\s+etmə)|\d+\s+ay\s+(?:müddətinə\s+)?(?:həbs|azadlıqdan\s+məhrum\s+etmə))`)},
+	{roster.FieldSentence, []string{"приговор"}, regexp.MustCompile(`(?i)приговор\p{L}*\s+(?:к\s+)?(пожизненно\p{L}*(?:\s+лишению\s+свободы)?|\d+\s*(?:годам|года|году|год|лет)(?:\s+и\s+\d+\s+месяц\p{L}*)?(?:\s+(?:лишения\s+свободы|заключения|колонии|тюрьмы))?)`)},
+	{roster.FieldSentence, []string{"лет", "год"}, regexp.MustCompile(`(?i)` + nb + `(\d{1,2}\s*(?:лет|года?)(?:\s+и\s+\d+\s+месяц\p{L}*)?)(?:[^\p{L}]|$)`)},
 }
 
 var (
-	reDate        = regexp.MustCompile(`(?i)` + dateRe)
+	reNumDate     = regexp.MustCompile(`\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}`)
 	reDottedArt   = regexp.MustCompile(`[1-3]\d{2}(?:-\d(?:\.\d{1,2}){0,3}|(?:\.\d{1,2}){1,3})`)
 	reArtKeyword  = regexp.MustCompile(`(?i)(?:articles?|art\.|статьям?|статьи|ст\.|maddə\p{L}*)\s*((?:\d{1,3}(?:-\d)?(?:\.\d{1,2}){0,3}(?:\s*(?:,|;|and|və|и|&)\s*)?)+)`)
 	reArtBefore   = regexp.MustCompile(`(?i)((?:\d{1,3}(?:\.\d{1,2}){0,3}` + azSfx + `\s*(?:,|və)?\s*)+)\s*maddə`)
@@ -194,6 +195,10 @@ var (
 	reRussianAge  = regexp.MustCompile(`(?i)(?:возрасте|рождения)\s*$`)
 	reLettersOnly = regexp.MustCompile(`\p{L}{4,}`)
 )
+
+// maxScan bounds the text searched for facts and further labels, keeping
+// parsing linear on pathological input (regexp matching is O(text × pattern)).
+const maxScan = 8 << 10
 
 // facts holds what was found in a narrative.
 type facts struct {
@@ -204,8 +209,26 @@ type facts struct {
 // findFacts searches text for birth, arrest date, sentence and charges.
 func findFacts(text string) facts {
 	f := facts{values: map[roster.Field]string{}}
+	if len(text) > maxScan {
+		// facts are near the start; a longer text stays in the notes whole
+		text = text[:maxScan]
+	}
+	if !strings.ContainsAny(text, "0123456789") && !strings.Contains(text, "ömürlük") && !strings.Contains(text, "life") && !strings.Contains(text, "пожизнен") {
+		return f
+	}
+	lower := strings.ToLower(text)
 	for _, r := range factRules {
 		if _, done := f.values[r.field]; done {
+			continue
+		}
+		needed := false
+		for _, k := range r.need {
+			if strings.Contains(lower, k) {
+				needed = true
+				break
+			}
+		}
+		if !needed {
 			continue
 		}
 		for _, m := range r.re.FindAllStringSubmatchIndex(text, -1) {
@@ -234,11 +257,9 @@ func findFacts(text string) facts {
 func findArticles(text string) ([]string, [][2]int) {
 	// blank out dates so that 12.03.2024 is not read as an article
 	blank := []byte(text)
-	for _, m := range reDate.FindAllStringIndex(text, -1) {
-		if d := text[m[0]:m[1]]; strings.Count(d, ".") >= 2 || strings.Contains(d, "/") || strings.Count(d, "-") == 2 {
-			for i := m[0]; i < m[1]; i++ {
-				blank[i] = ' '
-			}
+	for _, m := range reNumDate.FindAllStringIndex(text, -1) {
+		for i := m[0]; i < m[1]; i++ {
+			blank[i] = ' '
 		}
 	}
 	b := string(blank)

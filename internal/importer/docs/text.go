@@ -39,14 +39,19 @@ var (
 type entryBuilder struct {
 	e         roster.RawEntry
 	raw       []string
-	rest      string   // title text after the name
+	rest      []string // title text after the name, and its continuation lines
 	narrative []string // narrative label values and continuation lines
 	extra     []string // labelled lines of no known field kept as written
 	aka       string
 	labelled  bool
 	blank     bool // a blank line came after the entry's last line
 	lastField roster.Field
+	wrapped   int // lines appended to the last labelled value
 }
+
+// maxWrapped bounds how many lines a labelled value may wrap onto; further
+// lines go to the narrative (and keep the parser linear).
+const maxWrapped = 8
 
 type parser struct {
 	doc      *Document
@@ -185,6 +190,7 @@ func (p *parser) line(i int) {
 		}
 		if p.cur != nil {
 			p.cur.raw = append(p.cur.raw, l.text)
+			p.cur.wrapped = 0
 			p.cur.labelled = true
 			p.cur.blank = false
 			for _, x := range ls {
@@ -217,13 +223,14 @@ func (p *parser) line(i int) {
 		c.raw = append(c.raw, l.text)
 		c.blank = false
 		switch {
-		case c.labelled && c.lastField != "" && c.lastField != fieldNarrative:
+		case c.labelled && c.lastField != "" && c.lastField != fieldNarrative && c.wrapped < maxWrapped:
 			// a value wrapped onto the next line
 			c.e.Fields[c.lastField] = strings.TrimSpace(c.e.Fields[c.lastField] + " " + t)
+			c.wrapped++
 		case c.labelled:
 			c.narrative = append(c.narrative, t)
 		default:
-			c.rest = strings.TrimSpace(c.rest + " " + t)
+			c.rest = append(c.rest, t)
 		}
 		return
 	}
@@ -420,7 +427,7 @@ func (p *parser) startEntry(l srcLine, ref, text string) {
 		e.Fields[roster.FieldCase] = p.doc.Headings[p.g2].Label
 		p.doc.Headings[p.g2].Entries++
 	}
-	p.cur = &entryBuilder{e: e, raw: []string{l.text}, rest: rest, aka: aka}
+	p.cur = &entryBuilder{e: e, raw: []string{l.text}, rest: []string{rest}, aka: aka}
 }
 
 func (p *parser) addLabelled(x labelled, line string) {
@@ -436,7 +443,7 @@ func (p *parser) addLabelled(x labelled, line string) {
 			name, aka, rest := splitName(x.value)
 			c.e.Fields[roster.FieldName] = name
 			c.aka = aka
-			c.rest = strings.TrimSpace(c.rest + " " + rest)
+			c.rest = append(c.rest, rest)
 		} else {
 			c.extra = append(c.extra, x.label+": "+x.value)
 		}
@@ -460,11 +467,12 @@ func (p *parser) closeEntry() {
 		return
 	}
 	p.cur = nil
+	c.wrapped = 0
 	var notes []string
 	if c.aka != "" {
 		notes = append(notes, "also known as: "+c.aka)
 	}
-	rest := strings.TrimSpace(reLeadSep.ReplaceAllString(c.rest, ""))
+	rest := strings.TrimSpace(reLeadSep.ReplaceAllString(strings.Join(c.rest, " "), ""))
 	if rest != "" {
 		f := findFacts(rest)
 		p.fill(c, f)
