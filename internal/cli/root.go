@@ -155,6 +155,7 @@ func commands(g *globalOptions) []*cobra.Command {
 		newDecisionsCmd(g),
 		newDiffCmd(g),
 		newExportCmd(g),
+		newNamesCmd(g),
 	}
 }
 
