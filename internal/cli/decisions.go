@@ -59,18 +59,23 @@ func runDecisions(ctx context.Context, opts *decisionsOptions) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tAT\tBY\tACTION\tVERDICT\tDECISION\tITEM\tRECORDS\tREASON")
+	fmt.Fprintln(tw, "#\tAT\tBY\tACTION\tVERDICT\tDECISION\tITEM\tABOUT\tREASON")
 	for _, e := range log {
 		var d struct {
+			Key     string   `json:"key"`
 			Records []string `json:"records"`
 		}
 		_ = json.Unmarshal([]byte(e.Detail), &d)
+		what := strings.Join(f.formatAll(d.Records), " ")
+		if len(d.Records) != 2 && d.Key != "" {
+			what = d.Key
+		}
 		item := ""
 		if e.ItemID != 0 {
 			item = fmt.Sprint(e.ItemID)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", e.ID, e.At.UTC().Format(time.RFC3339), e.Actor, e.Action, e.Verdict,
-			e.DecisionID, item, strings.Join(f.formatAll(d.Records), " "), e.Reason)
+			e.DecisionID, item, what, e.Reason)
 	}
 	return tw.Flush()
 }

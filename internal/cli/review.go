@@ -233,30 +233,39 @@ func runReviewList(ctx context.Context, opts *reviewListOptions) error {
 
 type reviewShowOptions struct {
 	*globalOptions
-	ID   int64
+	Item itemArg
 	JSON bool
 }
 
-func parseItemID(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, usagef("item ID %q: want a positive number", s)
+// itemArg is an item as named on the command line: its ID, or its content
+// key ("group-gap:mhm:anti-war"), which stays the same across rebuilds.
+type itemArg string
+
+func (a itemArg) resolve(ctx context.Context, s *store.Store) (int64, error) {
+	if id, err := strconv.ParseInt(strings.TrimPrefix(string(a), "#"), 10, 64); err == nil {
+		if id <= 0 {
+			return 0, usagef("item ID %q: want a positive number or an item key", string(a))
+		}
+		return id, nil
 	}
-	return id, nil
+	if !strings.Contains(string(a), ":") {
+		return 0, usagef("item %q: want an ID or a key like group-gap:mhm:anti-war", string(a))
+	}
+	it, err := s.ReviewItemByKey(ctx, string(a))
+	if err != nil {
+		return 0, err
+	}
+	return it.ID, nil
 }
 
 func newReviewShowCmd(g *globalOptions) *cobra.Command {
 	opts := &reviewShowOptions{globalOptions: g}
 	cmd := &cobra.Command{
-		Use:   "show ID [--json]",
+		Use:   "show ID|KEY [--json]",
 		Short: "Show one review item with everything needed to decide it, and its history",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseItemID(args[0])
-			if err != nil {
-				return err
-			}
-			opts.ID = id
+			opts.Item = itemArg(args[0])
 			return runReviewShow(cmd.Context(), opts)
 		},
 	}
@@ -291,7 +300,11 @@ func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
 		return err
 	}
 	defer s.Close()
-	it, err := s.ReviewItem(ctx, opts.ID)
+	id, err := opts.Item.resolve(ctx, s)
+	if err != nil {
+		return err
+	}
+	it, err := s.ReviewItem(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -422,7 +435,7 @@ func compactJSON(b []byte) string {
 
 type reviewDecideOptions struct {
 	*globalOptions
-	ID      int64
+	Item    itemArg
 	Verdict string
 	Reason  string
 	By      string
@@ -433,7 +446,7 @@ type reviewDecideOptions struct {
 func newReviewDecideCmd(g *globalOptions) *cobra.Command {
 	opts := &reviewDecideOptions{globalOptions: g}
 	cmd := &cobra.Command{
-		Use:   "decide ID same|different|unsure|dismiss --reason TEXT [--by NAME]",
+		Use:   "decide ID|KEY same|different|unsure|dismiss --reason TEXT [--by NAME]",
 		Short: "Decide an open review item (same/different become match constraints)",
 		Long: `Decide records a verdict on an open item, with a reason and who decided, in
 the append-only audit log. same and different apply to items about two
@@ -448,11 +461,7 @@ the item must not have changed since you saw that version.`,
   roster review decide 31 dismiss --reason "list covers journalists only" --by alice`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseItemID(args[0])
-			if err != nil {
-				return err
-			}
-			opts.ID, opts.Verdict = id, args[1]
+			opts.Item, opts.Verdict = itemArg(args[0]), args[1]
 			return runReviewDecide(cmd.Context(), opts)
 		},
 	}
@@ -487,7 +496,11 @@ func runReviewDecide(ctx context.Context, opts *reviewDecideOptions) error {
 		return err
 	}
 	defer s.Close()
-	d, err := s.DecideItem(ctx, opts.ID, opts.Version, opts.Verdict, opts.Reason, opts.By)
+	id, err := opts.Item.resolve(ctx, s)
+	if err != nil {
+		return err
+	}
+	d, err := s.DecideItem(ctx, id, opts.Version, opts.Verdict, opts.Reason, opts.By)
 	if err != nil {
 		return err
 	}
@@ -498,7 +511,7 @@ func runReviewDecide(ctx context.Context, opts *reviewDecideOptions) error {
 	if opts.JSON {
 		return writeJSON(opts.Stdout, toDecisionJSON(d, f))
 	}
-	fmt.Fprintf(opts.Stdout, "item %d decided: %s by %s (decision %d)\n", opts.ID, d.Verdict, d.By, d.ID)
+	fmt.Fprintf(opts.Stdout, "item %d decided: %s by %s (decision %d)\n", id, d.Verdict, d.By, d.ID)
 	if d.Verdict == roster.VerdictSame || d.Verdict == roster.VerdictDifferent {
 		fmt.Fprintln(opts.Stdout, "run roster match to apply it")
 	}
@@ -507,22 +520,18 @@ func runReviewDecide(ctx context.Context, opts *reviewDecideOptions) error {
 
 type reviewUndoOptions struct {
 	*globalOptions
-	ID int64
-	By string
+	Item itemArg
+	By   string
 }
 
 func newReviewUndoCmd(g *globalOptions) *cobra.Command {
 	opts := &reviewUndoOptions{globalOptions: g}
 	cmd := &cobra.Command{
-		Use:   "undo ID [--by NAME]",
+		Use:   "undo ID|KEY [--by NAME]",
 		Short: "Undo the decision on a review item and reopen it (the undo is logged)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseItemID(args[0])
-			if err != nil {
-				return err
-			}
-			opts.ID = id
+			opts.Item = itemArg(args[0])
 			return runReviewUndo(cmd.Context(), opts)
 		},
 	}
@@ -539,10 +548,14 @@ func runReviewUndo(ctx context.Context, opts *reviewUndoOptions) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.UndoItem(ctx, opts.ID, opts.By); err != nil {
+	id, err := opts.Item.resolve(ctx, s)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.Stdout, "item %d reopened: its decision is undone\n", opts.ID)
+	if err := s.UndoItem(ctx, id, opts.By); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.Stdout, "item %d reopened: its decision is undone\n", id)
 	return nil
 }
 

@@ -797,3 +797,13 @@ func (s *Store) ReadReviewInput(ctx context.Context) (ReviewInput, error) {
 	}
 	return in, rows.Err()
 }
+
+// ReviewItemByKey returns the item with a content key
+// ("group-gap:mhm:anti-war"); ENOTFOUND when there is none.
+func (s *Store) ReviewItemByKey(ctx context.Context, key string) (roster.ReviewItem, error) {
+	it, err := scanReviewItem(s.db.QueryRowContext(ctx, `SELECT `+reviewCols+` FROM review_items WHERE key = ?`, key))
+	if err != nil {
+		return it, notFound(err, "no review item %q", key)
+	}
+	return it, nil
+}
