@@ -52,7 +52,8 @@ func (m *Model) Weight(f, l int) float64 {
 
 const (
 	maxFieldBits = 14.0 // no single field may move the score by more than this
-	maxTFBits    = 4.0  // cap of the term-frequency adjustment
+	maxTFBits    = 4.0  // cap of the term-frequency penalty for a common name
+	maxTFBonus   = 2.0  // cap of the bonus for a rare one
 	probFloor    = 1e-5
 )
 
@@ -89,6 +90,25 @@ const (
 	emMaxIter      = 200
 	emTolerance    = 1e-7
 )
+
+// maxMDifferent caps m of the "different" level of the name fields: the
+// same person's surname, given name or father's name is seldom spelled
+// beyond recognition, and without the cap EM lets namesakes who share a
+// case and a birth year into the match class.
+var maxMDifferent = [NumFields]float64{FieldSurname: 0.05, FieldGiven: 0.05, FieldPatronymic: 0.1}
+
+func capDifferent(f int, p []float64) {
+	c := maxMDifferent[f]
+	last := len(p) - 1
+	if c == 0 || p[last] <= c {
+		return
+	}
+	rest := 1 - p[last]
+	for l := 1; l < last; l++ {
+		p[l] *= (1 - c) / rest
+	}
+	p[last] = c
+}
 
 // normalise makes p[1:] sum to one with a floor, leaving p[0] = 0.
 func normalise(p []float64) {
@@ -249,6 +269,7 @@ func estimate(pats []pattern, uRandom [NumFields][]float64, allPairs int64) Mode
 				nm[l] = (cm[l] + priorStrengthM*priorM[f][l]) / (tm + priorStrengthM)
 			}
 			normalise(nm)
+			capDifferent(f, nm)
 			next.M[f] = nm
 			if freeU(f) {
 				nu := make([]float64, len(cu))
@@ -338,7 +359,7 @@ func tfAdjust(ref, tf float64) float64 {
 	if ref <= 0 || tf <= 0 {
 		return 0
 	}
-	return math.Max(-maxTFBits, math.Min(maxTFBits, math.Log2(ref/tf)))
+	return math.Max(-maxTFBits, math.Min(maxTFBonus, math.Log2(ref/tf)))
 }
 
 // Probability turns a match weight (log2 odds) into a probability.
