@@ -82,6 +82,23 @@ var headerIndex = func() map[string]roster.Field {
 	return m
 }()
 
+// headerByLen lists the folded synonyms of 5+ runes by rune length, for
+// fuzzy matching. Built once at start; read only.
+var headerByLen = func() map[int][]headerSyn {
+	m := map[int][]headerSyn{}
+	for s, f := range headerIndex {
+		if n := len([]rune(s)); n >= 5 {
+			m[n] = append(m[n], headerSyn{s, f})
+		}
+	}
+	return m
+}()
+
+type headerSyn struct {
+	folded string
+	field  roster.Field
+}
+
 // Match confidence of a header classification.
 const (
 	confKeyword = 1
@@ -108,23 +125,21 @@ func classifyHeader(h string) (roster.Field, int) {
 	if n := len([]rune(k)); n >= 5 && n <= 40 {
 		best, bestD := roster.Field(""), 99
 		ambiguous := false
-		for s, f := range headerIndex {
-			ls := len([]rune(s))
-			if ls < 5 || abs(ls-n) > 2 {
-				continue
-			}
-			d := levenshtein.ComputeDistance(k, s)
-			lim := 1
-			if n >= 9 && ls >= 9 {
-				lim = 2
-			}
-			if d > lim {
-				continue
-			}
-			if d < bestD {
-				best, bestD, ambiguous = f, d, false
-			} else if d == bestD && f != best {
-				ambiguous = true
+		for ls := n - 2; ls <= n+2; ls++ {
+			for _, hs := range headerByLen[ls] {
+				d := levenshtein.ComputeDistance(k, hs.folded)
+				lim := 1
+				if n >= 9 && ls >= 9 {
+					lim = 2
+				}
+				if d > lim {
+					continue
+				}
+				if d < bestD {
+					best, bestD, ambiguous = hs.field, d, false
+				} else if d == bestD && hs.field != best {
+					ambiguous = true
+				}
 			}
 		}
 		if best != "" && !ambiguous {

@@ -166,7 +166,10 @@ func headingRow(cells []string, cm columnMap, tax *Taxonomy) (string, bool) {
 		}
 	}
 	// In a name column only an exact label counts: a lone name is a person.
-	if key, exact := tax.lookup(val); key != "" && (exact || !inName) {
+	if inName {
+		return val, tax.exactKey(val) != ""
+	}
+	if _, ok := tax.Map(val); ok {
 		return val, true
 	}
 	return "", false

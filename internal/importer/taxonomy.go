@@ -19,12 +19,15 @@ type Taxonomy struct {
 	labels map[string]map[string]string // key -> lang -> display label
 	exact  map[string]string            // folded synonym -> key ("" when two keys claim it)
 	syns   []synonym
+	vocab  []string       // distinct content words of all synonyms
+	vocabI map[string]int // word -> index in vocab
 }
 
 type synonym struct {
 	key    string
 	folded string
-	tokens []string
+	n      int   // length in runes
+	tokens []int // content words, as indexes into vocab
 }
 
 // taxEntry is one group of the default taxonomy.
@@ -100,7 +103,7 @@ var defaultGroups = []taxEntry{
 // DefaultTaxonomy returns a fresh copy of the coalition's 12 groups with
 // their labels and synonyms in Azerbaijani, Russian and English.
 func DefaultTaxonomy() *Taxonomy {
-	t := &Taxonomy{labels: map[string]map[string]string{}, exact: map[string]string{}}
+	t := &Taxonomy{labels: map[string]map[string]string{}, exact: map[string]string{}, vocabI: map[string]int{}}
 	for _, g := range defaultGroups {
 		t.addKey(g.key)
 		t.labels[g.key]["az"], t.labels[g.key]["ru"], t.labels[g.key]["en"] = g.az, g.ru, g.en
@@ -133,7 +136,17 @@ func (t *Taxonomy) add(key, label string) {
 			continue
 		}
 		t.exact[f] = key
-		t.syns = append(t.syns, synonym{key: key, folded: f, tokens: contentTokens(f)})
+		var toks []int
+		for _, w := range contentTokens(f) {
+			i, ok := t.vocabI[w]
+			if !ok {
+				i = len(t.vocab)
+				t.vocab = append(t.vocab, w)
+				t.vocabI[w] = i
+			}
+			toks = append(toks, i)
+		}
+		t.syns = append(t.syns, synonym{key: key, folded: f, n: len([]rune(f)), tokens: toks})
 	}
 }
 
@@ -144,6 +157,11 @@ func (t *Taxonomy) clone() *Taxonomy {
 		labels: map[string]map[string]string{},
 		exact:  make(map[string]string, len(t.exact)),
 		syns:   append([]synonym(nil), t.syns...),
+		vocab:  append([]string(nil), t.vocab...),
+		vocabI: make(map[string]int, len(t.vocabI)),
+	}
+	for k, v := range t.vocabI {
+		c.vocabI[k] = v
 	}
 	for k, m := range t.labels {
 		c.labels[k] = map[string]string{}
@@ -249,6 +267,11 @@ func (t *Taxonomy) Map(label string) (string, bool) {
 	return k, k != ""
 }
 
+// exactKey maps a label by folding alone (no fuzzy matching).
+func (t *Taxonomy) exactKey(label string) string {
+	return t.exact[fold(stripNumbering(label))]
+}
+
 // lookup is Map that also says whether the match was exact (after
 // folding) rather than fuzzy.
 func (t *Taxonomy) lookup(label string) (key string, exact bool) {
@@ -265,7 +288,7 @@ func (t *Taxonomy) lookup(label string) (key string, exact bool) {
 	if n >= 5 {
 		best, bestSim, second := "", 0.0, 0.0
 		for _, s := range t.syns {
-			ls := len([]rune(s.folded))
+			ls := s.n
 			if ls < 5 {
 				continue
 			}
@@ -295,15 +318,27 @@ func (t *Taxonomy) lookup(label string) (key string, exact bool) {
 	if len(toks) == 0 {
 		return "", false
 	}
+	// For each input word, the vocabulary words it matches.
+	hits := make([]map[int]bool, len(toks))
+	for i, a := range toks {
+		for j, w := range t.vocab {
+			if wordMatch(a, w) {
+				if hits[i] == nil {
+					hits[i] = map[int]bool{}
+				}
+				hits[i][j] = true
+			}
+		}
+	}
 	scores := map[string]float64{}
 	for _, s := range t.syns {
 		if len(s.tokens) == 0 {
 			continue
 		}
 		m := 0
-		for _, a := range toks {
-			for _, b := range s.tokens {
-				if wordMatch(a, b) {
+		for i := range toks {
+			for _, w := range s.tokens {
+				if hits[i][w] {
 					m++
 					break
 				}
