@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/roster"
@@ -132,34 +133,56 @@ func (s *Server) column(r *http.Request, ref string) column {
 }
 
 // sideBySide lays the records' fields out in rows and marks the values
-// that differ between records.
+// that differ between records. Name parts are compared with the name
+// engine (Həsənov and Гасанов are one surname on two routes); other text
+// is compared after transliteration to Latin and case folding, so
+// "Абзас Медиа" and "Abzas Media" do not count as a difference.
 func sideBySide(cols []column) []fieldRow {
-	get := func(label string, f func(c column) string, norm func(string) string) fieldRow {
-		row := fieldRow{Label: label}
-		var vals []string
+	// row builds a row; differ tells whether two non-empty values differ.
+	row := func(label string, f func(c column) string, differ func(i, j int, a, b string) bool) fieldRow {
+		r := fieldRow{Label: label}
 		for _, c := range cols {
 			v := ""
 			if c.Found {
 				v = strings.TrimSpace(f(c))
 			}
-			row.Cells = append(row.Cells, cell{Value: v})
-			vals = append(vals, norm(v))
+			r.Cells = append(r.Cells, cell{Value: v})
 		}
-		// A value differs when another record has a different, non-empty one.
-		for i, a := range vals {
-			if a == "" {
-				continue
-			}
-			for j, b := range vals {
-				if i != j && b != "" && a != b {
-					row.Cells[i].Diff, row.Diff = true, true
+		if differ == nil {
+			return r
+		}
+		for i := range r.Cells {
+			for j := range r.Cells {
+				a, b := r.Cells[i].Value, r.Cells[j].Value
+				if i != j && a != "" && b != "" && differ(i, j, a, b) {
+					r.Cells[i].Diff, r.Diff = true, true
 				}
 			}
 		}
-		return row
+		return r
 	}
-	fold := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-	same := func(string) string { return "" } // never highlighted
+	text := func(_, _ int, a, b string) bool { return foldText(a) != foldText(b) }
+	cmp := map[[2]int]names.Comparison{}
+	compare := func(i, j int) names.Comparison {
+		if i > j {
+			i, j = j, i
+		}
+		c, ok := cmp[[2]int{i, j}]
+		if !ok {
+			c = names.Compare(cols[i].Parsed, cols[j].Parsed)
+			cmp[[2]int{i, j}] = c
+		}
+		return c
+	}
+	part := func(pick func(c names.Comparison) names.PartScore) func(i, j int, a, b string) bool {
+		return func(i, j int, _, _ string) bool {
+			switch pick(compare(i, j)).Relation {
+			case "equal", "variant", "missing", "":
+				return false
+			}
+			return true
+		}
+	}
 	year := func(c column) string {
 		if c.Record.BirthYear > 0 {
 			return strconv.Itoa(c.Record.BirthYear)
@@ -176,35 +199,48 @@ func sideBySide(cols []column) []fieldRow {
 		return groupLabel(c.Record.Group)
 	}
 	rows := []fieldRow{
-		get("Name as written", func(c column) string { return c.Record.Name }, same),
-		get("Surname (read as)", func(c column) string { return c.Parsed.Surname }, fold),
-		get("Given name (read as)", func(c column) string { return c.Parsed.Given }, fold),
-		get("Patronymic (read as)", func(c column) string { return c.Parsed.Patronymic }, fold),
-		get("Script", func(c column) string { return c.Parsed.Script }, same),
-		get("Birth year", year, fold),
-		get("Birth date", func(c column) string { return c.Record.BirthDate }, fold),
-		get("Gender", func(c column) string { return c.Record.Gender }, fold),
-		get("Group", group, fold),
-		get("Group as written", func(c column) string { return c.Record.GroupRaw }, same),
-		get("Case", func(c column) string { return c.Record.Case }, fold),
-		get("Arrested", func(c column) string { return c.Record.ArrestDate }, fold),
-		get("Sentence", func(c column) string { return c.Record.Sentence }, fold),
-		get("Status", func(c column) string { return c.Record.Status }, fold),
-		get("Charges", func(c column) string { return c.Record.Charges }, fold),
-		get("Place of detention", func(c column) string { return c.Record.Place }, fold),
-		get("Notes", func(c column) string { return c.Record.Notes }, same),
+		row("Name as written", func(c column) string { return c.Record.Name }, nil),
+		row("Surname (read as)", func(c column) string { return c.Parsed.Surname }, part(func(c names.Comparison) names.PartScore { return c.Surname })),
+		row("Given name (read as)", func(c column) string { return c.Parsed.Given }, part(func(c names.Comparison) names.PartScore { return c.Given })),
+		row("Patronymic (read as)", func(c column) string { return c.Parsed.Patronymic }, part(func(c names.Comparison) names.PartScore { return c.Patronymic })),
+		row("Script", func(c column) string { return c.Parsed.Script }, nil),
+		row("Birth year", year, text),
+		row("Birth date", func(c column) string { return c.Record.BirthDate }, text),
+		row("Gender", func(c column) string { return c.Record.Gender }, text),
+		row("Group", group, text),
+		row("Group as written", func(c column) string { return c.Record.GroupRaw }, nil),
+		row("Case", func(c column) string { return c.Record.Case }, text),
+		row("Arrested", func(c column) string { return c.Record.ArrestDate }, text),
+		row("Sentence", func(c column) string { return c.Record.Sentence }, text),
+		row("Status", func(c column) string { return c.Record.Status }, text),
+		row("Charges", func(c column) string { return c.Record.Charges }, text),
+		row("Place of detention", func(c column) string { return c.Record.Place }, text),
+		row("Notes", func(c column) string { return c.Record.Notes }, nil),
 	}
 	// Leave out rows that are empty everywhere.
 	var out []fieldRow
-	for _, row := range rows {
-		for _, c := range row.Cells {
+	for _, r := range rows {
+		for _, c := range r.Cells {
 			if c.Value != "" {
-				out = append(out, row)
+				out = append(out, r)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// foldText normalises free text for comparison: Latin script, lower case,
+// punctuation as space, spaces collapsed.
+func foldText(s string) string {
+	s = strings.ToLower(names.ToLatin(s))
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return ' '
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {

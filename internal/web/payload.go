@@ -25,6 +25,7 @@ type bar struct {
 	Field  string
 	Weight float64
 	Note   string   // what the comparison found ("equal", "1 year apart"…)
+	Values string   // the two values compared ("Həsənov ↔ Гасанов"), if given
 	Rules  []string // rules of this field
 	X, W   float64  // the rectangle
 	Pos    bool
@@ -149,6 +150,11 @@ func decodePayload(payload string) (explanation, []keyValue) {
 					}
 				}
 				b.Rules = append(strs(x["rules"]), b.Rules...)
+				va, _ := x["a"].(string)
+				vb, _ := x["b"].(string)
+				if va != "" || vb != "" {
+					b.Values = va + " ↔ " + vb
+				}
 			default:
 				b.Weight, _ = num(x)
 			}

@@ -316,6 +316,9 @@ func TestItemPage(t *testing.T) {
 	if strings.Contains(r.Body, `<td class="diff">Abzas Media</td>`) {
 		t.Error("equal cases highlighted as different")
 	}
+	if strings.Contains(r.Body, `<td class="diff">Həsənov</td>`) {
+		t.Error("Həsənov and Гасанов (one surname, two routes) highlighted as different")
+	}
 	// Deciding without a reason is refused, and the page says so.
 	r2 := c.post("/items/1/decide?kind=match", url.Values{"csrf": {csrf(t, r.Body)}, "version": {"0"}, "verdict": {"same"}})
 	if r2.Code != http.StatusBadRequest || !strings.Contains(r2.Body, "give a reason") {
