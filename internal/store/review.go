@@ -71,8 +71,9 @@ func (s *Store) ReviewItems(ctx context.Context, f ReviewFilter) ([]roster.Revie
 		args = append(args, f.Kind)
 	}
 	if f.Source != "" {
-		// Items about a source, or about records of it.
-		where = append(where, "(source = ? OR EXISTS (SELECT 1 FROM json_each(review_items.records) j WHERE j.value LIKE ? || '@%'))")
+		// Items about a source; items about no source in particular
+		// (match, conflict) when one of their records is from it.
+		where = append(where, "(source = ? OR (source = '' AND EXISTS (SELECT 1 FROM json_each(review_items.records) j WHERE j.value LIKE ? || '@%')))")
 		args = append(args, f.Source, f.Source)
 	}
 	if f.Group != "" {
