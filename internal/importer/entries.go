@@ -18,7 +18,8 @@ const (
 // fromEntries turns raw entries into records the same way for every
 // format: it trims values, builds the name (as written, or the split parts
 // joined surname first), parses birth and arrest dates, maps the group and
-// assigns references. An empty name is an *Error; a value that does not
+// assigns references (the list's own, else the entry number; repeats are
+// left for the caller, see Read's notes). An empty name is an *Error; a value that does not
 // parse is a Warning and leaves its field empty (the raw row keeps it).
 func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster.Record, []Warning, error) {
 	tax := opts.Taxonomy
@@ -27,7 +28,6 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 	}
 	recs := make([]roster.Record, 0, len(entries))
 	var warns []Warning
-	refs := make(map[string]int, len(entries))
 	groupKeys := map[string]string{} // labels repeat: map each once
 	for _, e := range entries {
 		row := e.Line
@@ -86,12 +86,6 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 		if ref == "" {
 			ref = strconv.Itoa(e.Row)
 		}
-		if first, dup := refs[ref]; dup {
-			alt := ref + "~" + strconv.Itoa(e.Row)
-			warn(roster.FieldRef, "duplicate reference %q (first on row %d); using %q", ref, first, alt)
-			ref = alt
-		}
-		refs[ref] = row
 		r.Ref = ref
 
 		if v := get(roster.FieldBirth); v != "" {

@@ -196,6 +196,20 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 			unmapped[r.GroupRaw]++
 		}
 	}
+	refs := map[string]int{}
+	var dups []string
+	for _, r := range recs {
+		refs[r.Ref]++
+		if refs[r.Ref] == 2 {
+			dups = append(dups, strconv.Quote(r.Ref))
+		}
+	}
+	if len(dups) > 0 {
+		if len(dups) > 5 {
+			dups = append(dups[:5], "…")
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("the list's own references repeat (%s): the numbering restarts or has duplicates", strings.Join(dups, ", ")))
+	}
 	for _, u := range res.Unmapped {
 		res.Notes = append(res.Notes, fmt.Sprintf("group label %q maps to no group (%d records); kept raw", u, unmapped[u]))
 	}
