@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/roster-coalition/roster/internal/roster"
@@ -100,9 +101,15 @@ var defaultGroups = []taxEntry{
 	}},
 }
 
-// DefaultTaxonomy returns a fresh copy of the coalition's 12 groups with
-// their labels and synonyms in Azerbaijani, Russian and English.
-func DefaultTaxonomy() *Taxonomy {
+// DefaultTaxonomy returns the coalition's 12 groups with their labels and
+// synonyms in Azerbaijani, Russian and English. It is built once; a
+// Taxonomy is never changed after it is built (LoadTaxonomy extends a
+// copy), so sharing it is safe.
+func DefaultTaxonomy() *Taxonomy { return defaultTaxonomy() }
+
+var defaultTaxonomy = sync.OnceValue(buildDefaultTaxonomy)
+
+func buildDefaultTaxonomy() *Taxonomy {
 	t := &Taxonomy{labels: map[string]map[string]string{}, exact: map[string]string{}, vocabI: map[string]int{}}
 	for _, g := range defaultGroups {
 		t.addKey(g.key)
