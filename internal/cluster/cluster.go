@@ -121,8 +121,8 @@ func mk(a, b int) pkey {
 type state struct {
 	in      *Input
 	parent  []int
-	members [][]int // by root
-	lists   []map[string]bool
+	members [][]int   // by root
+	lists   [][]int32 // by root: the lists its records come from
 	cannot  map[pkey]bool
 	cannotA [][]int
 	pairs   map[pkey]float64
@@ -147,8 +147,10 @@ func (s *state) union(a, b int) {
 	s.parent[rb] = ra
 	s.members[ra] = append(s.members[ra], s.members[rb]...)
 	s.members[rb] = nil
-	for l := range s.lists[rb] {
-		s.lists[ra][l] = true
+	for _, l := range s.lists[rb] {
+		if !slices.Contains(s.lists[ra], l) {
+			s.lists[ra] = append(s.lists[ra], l)
+		}
 	}
 	s.lists[rb] = nil
 }
@@ -168,12 +170,8 @@ func (s *state) hasCannot(ra, rb int) bool {
 }
 
 func (s *state) shareList(ra, rb int) bool {
-	a, b := s.lists[ra], s.lists[rb]
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	for l := range a {
-		if b[l] {
+	for _, l := range s.lists[ra] {
+		if slices.Contains(s.lists[rb], l) {
 			return true
 		}
 	}
@@ -198,12 +196,18 @@ func (s *state) evidence(ra, rb int) float64 {
 // Build clusters the records.
 func Build(in Input) Output {
 	n := len(in.Records)
-	s := &state{in: &in, parent: make([]int, n), members: make([][]int, n), lists: make([]map[string]bool, n),
+	s := &state{in: &in, parent: make([]int, n), members: make([][]int, n), lists: make([][]int32, n),
 		cannot: map[pkey]bool{}, cannotA: make([][]int, n), pairs: make(map[pkey]float64, len(in.Pairs))}
+	listIdx := map[string]int32{}
 	for i := range n {
 		s.parent[i] = i
 		s.members[i] = []int{i}
-		s.lists[i] = map[string]bool{in.Records[i].List: true}
+		l, ok := listIdx[in.Records[i].List]
+		if !ok {
+			l = int32(len(listIdx))
+			listIdx[in.Records[i].List] = l
+		}
+		s.lists[i] = []int32{l}
 	}
 	key := func(i int) string { return in.Records[i].Key }
 	// cmpPair orders pairs by their records' keys.
