@@ -131,7 +131,6 @@ func writeTalliesTable(w io.Writer, t review.Tally) error {
 			for j := 2; j < len(row)-5; j++ {
 				row[j] = strings.SplitN(row[j], " ", 2)[0] // the source slug; editions are in roster lists
 			}
-			row[len(row)-1] = "GAPS"
 		}
 		fmt.Fprintln(tw, strings.Join(append([]string{row[0]}, row[2:]...), "\t")+"\t")
 	}
