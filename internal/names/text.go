@@ -60,16 +60,6 @@ func isLat(r rune) bool {
 	return (r < 0x0250 && unicode.IsLetter(r)) || r == 'ə' || r == 'Ə' || r == 'ǝ' || r == 'Ǝ'
 }
 
-// token is one word of a name after repair.
-type token struct {
-	raw    string // as printed (punctuation trimmed)
-	text   string // homoglyph-repaired, NFC, original case
-	script string // per-token script
-	caps   bool   // written in capitals (two letters or more, no lower case)
-	lower  string // lower case (Azerbaijani rules where the name is Azerbaijani)
-	fixed  bool   // homoglyphs were repaired
-}
-
 // repair folds typing variants (Ǝ/ǝ, Ä/ä) and maps homoglyphs toward the
 // token's majority script. It returns the repaired word, its script and
 // whether anything was changed.
