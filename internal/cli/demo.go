@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -116,5 +118,30 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 // demoSteps are the later parts of the job (match, review, export), each
 // printing what it shows.
 func demoSteps() []func(ctx context.Context, g *globalOptions) error {
+	return []func(ctx context.Context, g *globalOptions) error{demoMatch, demoReview}
+}
+
+// demoMatch runs the match and prints the summary and a sample of the
+// registry.
+func demoMatch(ctx context.Context, g *globalOptions) error {
+	w := g.Stdout
+	fmt.Fprintln(w, "\n== Matching: block, score, cluster")
+	fmt.Fprintln(w, "$ roster match")
+	if err := runMatch(ctx, &matchOptions{globalOptions: g}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\n== A sample of the registry (one row per person)")
+	fmt.Fprintln(w, "$ roster export registry --format csv | head")
+	var buf bytes.Buffer
+	gg := *g
+	gg.Stdout = &buf
+	if err := runExport(ctx, &exportOptions{globalOptions: &gg, Format: "csv"}, "registry"); err != nil {
+		return err
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	if len(lines) > 9 {
+		lines = lines[:9]
+	}
+	fmt.Fprint(w, strings.Join(lines, ""))
 	return nil
 }
