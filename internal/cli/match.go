@@ -36,7 +36,7 @@ pair with a Fellegi–Sunter model whose weights are estimated from the data
 previous run. Analyst decisions are hard constraints. Pairs in the review
 band and within-list duplicates are stored for the review queue.
 
-A pair with a match probability at or above --threshold-link (default 0.9)
+A pair with a match probability at or above --threshold-link (default 0.8)
 is linked; from --threshold-review (default 0.3) up to that, it goes to
 review; below, it is a non-link. The run is written in one transaction:
 an interrupted match leaves the previous result as it was.` + exitHelp,
