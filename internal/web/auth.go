@@ -112,6 +112,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.limiter.fail(name)
+		s.cfg.Log.Warn("failed login", "user", name, "remote", r.RemoteAddr)
 		s.renderLogin(w, r, http.StatusUnauthorized, name, "Unknown user name or wrong password.")
 		return
 	}
