@@ -160,6 +160,11 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(recs) == 0 {
+		// An empty list is almost always the wrong file or sheet; importing
+		// it (perhaps with --replace) would silently empty the source.
+		return nil, &Error{File: file, Row: p.headerRow, Msg: "no records below the header: expected at least one person"}
+	}
 	if opts.Strict && len(warns) > 0 {
 		w := warns[0]
 		msg := w.Msg + " (strict)"

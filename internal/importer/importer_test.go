@@ -331,6 +331,7 @@ func TestBadInput(t *testing.T) {
 		{"latin-1", "x.csv", latin1, Options{}, 2, "", "unknown encoding"},
 		{"empty", "x.csv", nil, Options{}, 0, "", "empty file"},
 		{"blank", "x.csv", []byte("\n\n  \n"), Options{}, 0, "", "empty file"},
+		{"header only", "x.csv", []byte("Title\nAd Soyad;Doğum ili\n;\n"), Options{}, 2, "", "no records"},
 		{"no name column", "x.csv", []byte("Doğum ili;Kateqoriya\n1979;Dindarlar\n"), Options{}, 0, "", "no name column"},
 		{"unterminated quote", "x.csv", []byte("Ad Soyad;Doğum ili\nMəmmədov Elvin;1979\n\"Quliyeva Aynur;1988\nƏliyev Şahin;1974\n"), Options{}, 3, "Ad Soyad", "never closed"},
 		{"text after quote", "x.csv", []byte("Ad Soyad;Doğum ili\nMəmmədov Elvin;1979\nQuliyeva Aynur;\"1988\"x\n"), Options{}, 3, "Doğum ili", "after a closing quote"},
