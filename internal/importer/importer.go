@@ -167,7 +167,7 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 	}
 	if opts.Strict && len(warns) > 0 {
 		w := warns[0]
-		msg := w.Msg + " (strict)"
+		msg := strings.TrimSuffix(w.Msg, "; left empty") + " (strict: warnings are errors)"
 		if len(warns) > 1 {
 			msg += fmt.Sprintf("; %d more warnings", len(warns)-1)
 		}
