@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io/fs"
 	"os"
@@ -47,13 +48,27 @@ func demoFiles() ([]demoFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The editions' full dates are in truth.csv (source,edition,...).
+	truthEditions := map[string]string{}
+	if data, err := fs.ReadFile(fixtures.Lists, "lists/truth.csv"); err == nil {
+		rows, _ := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		for _, r := range rows {
+			if len(r) >= 2 && len(r[1]) == 10 {
+				truthEditions[r[0]+"@"+r[1][:7]] = r[1]
+			}
+		}
+	}
 	var out []demoFile
 	for _, e := range ents {
 		m := demoFileRE.FindStringSubmatch(e.Name())
 		if e.IsDir() || m == nil {
 			continue
 		}
-		out = append(out, demoFile{name: e.Name(), source: m[1], edition: m[2] + "-01"})
+		ed := m[2] + "-01"
+		if full, ok := truthEditions[m[1]+"@"+m[2]]; ok {
+			ed = full
+		}
+		out = append(out, demoFile{name: e.Name(), source: m[1], edition: ed})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].edition != out[j].edition {
