@@ -27,7 +27,7 @@ func genRecords(persons int, seed uint64) ([]roster.Record, []int) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	zipf := func(n int) int { // common names much more often
 		x := rng.Float64()
-		return int(float64(n) * x * x * x)
+		return int(float64(n) * x * x)
 	}
 	var recs []roster.Record
 	var truth []int

@@ -251,12 +251,14 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	res.Stats.Records = len(m.ps)
 	res.Stats.Lists = len(m.lists)
 	// Block.
-	keys := make([][]uint64, len(m.ps))
+	all := make([][]blockKey, len(m.ps))
 	parallel(len(m.ps), cfg.Workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			keys[i] = blockKeys(&m.ps[i])
+			all[i] = blockKeys(&m.ps[i])
 		}
 	})
+	keys := activeKeys(all)
+	all = nil
 	bl := block(m.ps, keys, cfg.MaxBlock, cfg.Window)
 	keys = nil
 	res.Stats.Blocks = bl.blocks
