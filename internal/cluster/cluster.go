@@ -57,6 +57,10 @@ type Input struct {
 	ReviewThreshold float64
 	MustLink        []Constraint
 	CannotLink      []Constraint
+	// Score, when set, scores a pair that is not in Pairs (blocking did
+	// not compare it) when a merge needs it; without it such a pair
+	// counts as a clear non-link.
+	Score func(a, b int) float64
 }
 
 // Member is a record's place in a cluster and why it is there.
@@ -183,7 +187,13 @@ func (s *state) evidence(ra, rb int) float64 {
 	var sum float64
 	for _, x := range s.members[ra] {
 		for _, y := range s.members[rb] {
-			if p, ok := s.pairs[mk(x, y)]; ok {
+			k := mk(x, y)
+			p, ok := s.pairs[k]
+			if !ok && s.in.Score != nil {
+				p, ok = s.in.Score(x, y), true
+				s.pairs[k] = p
+			}
+			if ok {
 				sum += logit(p)
 			} else {
 				sum += unknownLogit

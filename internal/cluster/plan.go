@@ -80,6 +80,10 @@ func Run(ctx context.Context, in PlanInput) (*Plan, error) {
 	for k, p := range res.Pairs {
 		cin.Pairs[k] = Pair{A: p.A, B: p.B, Probability: p.Probability}
 	}
+	cin.Score = func(a, b int) float64 {
+		_, p := m.Score(a, b)
+		return p
+	}
 	pl.Output = Build(cin)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)

@@ -171,16 +171,27 @@ func nameLevel(ps names.PartScore, surname bool) int {
 // names engine's comparison (kept for explanations).
 func compare(a, b *prepared) (gamma, names.Comparison) {
 	c := names.Compare(a.name, b.name)
+	return nameGamma(c) | otherGamma(a, b), c
+}
+
+// nameGamma is the part of a comparison vector that the names engine gives.
+func nameGamma(c names.Comparison) gamma {
 	var g gamma
 	g.set(FieldSurname, nameLevel(c.Surname, true))
 	g.set(FieldGiven, nameLevel(c.Given, false))
 	g.set(FieldPatronymic, nameLevel(c.Patronymic, false))
+	return g
+}
+
+// otherGamma compares the fields other than the name.
+func otherGamma(a, b *prepared) gamma {
+	var g gamma
 	g.set(FieldBirthYear, birthLevel(a.birth, b.birth))
 	g.set(FieldGender, genderLevel(a.gender, b.gender))
 	g.set(FieldGroup, groupLevel(a.group, b.group))
 	g.set(FieldCase, caseLevel(a, b))
 	g.set(FieldArrest, arrestLevel(a.arrest, b.arrest))
-	return g, c
+	return g
 }
 
 func birthLevel(a, b int) int {

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -57,7 +58,7 @@ type Config struct {
 	MaxBlock        int     // records in a block compared all-pairs; larger blocks use a window (default 400)
 	Window          int     // sliding-window width in giant blocks (default 40)
 	RandomPairs     int     // random pairs for estimating u (default 50000)
-	KeepFloor       float64 // scored pairs below this probability are not returned (default 0.001)
+	KeepFloor       float64 // scored pairs below this probability are not returned (default: the smaller of 0.05 and half the review threshold)
 	Workers         int     // goroutines for comparing (default GOMAXPROCS)
 	// Model, when set, is used instead of estimating one (for explaining
 	// a pair with the model of a stored run).
@@ -84,7 +85,7 @@ func (c Config) withDefaults() Config {
 		c.RandomPairs = 50000
 	}
 	if c.KeepFloor == 0 {
-		c.KeepFloor = 0.001
+		c.KeepFloor = min(0.05, c.ReviewThreshold/2)
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
@@ -143,14 +144,16 @@ type Result struct {
 
 // Matcher scores pairs of one set of records.
 type Matcher struct {
-	cfg    Config
-	recs   []roster.Record
-	ps     []prepared
-	lists  []string
-	tfSur  []float64 // per record: frequency of its surname's coarse key
-	tfGiv  []float64
-	model  Model
-	hasRun bool
+	cfg     Config
+	recs    []roster.Record
+	ps      []prepared
+	lists   []string
+	nameID  []int32   // per record: its distinct name
+	nameRep []int32   // per distinct name: a record that has it
+	tfSur   []float64 // per record: frequency of its surname's coarse key
+	tfGiv   []float64
+	model   Model
+	hasRun  bool
 }
 
 // New prepares records for matching: each name is parsed once.
@@ -174,6 +177,23 @@ func New(records []roster.Record, cfg Config) *Matcher {
 			m.ps[i] = prepare(records[i], lists[i])
 		}
 	})
+	// Distinct names as written, so that each pair of names is compared
+	// once.
+	ids := map[string]int32{}
+	m.nameID = make([]int32, len(records))
+	for i, r := range records {
+		k := "P\x00" + r.Name
+		if r.Surname != "" || r.Given != "" || r.Patronymic != "" {
+			k = "F\x00" + r.Surname + "\x00" + r.Given + "\x00" + r.Patronymic
+		}
+		id, ok := ids[k]
+		if !ok {
+			id = int32(len(m.nameRep))
+			ids[k] = id
+			m.nameRep = append(m.nameRep, int32(i))
+		}
+		m.nameID[i] = id
+	}
 	surN, givN := map[string]int{}, map[string]int{}
 	for i := range m.ps {
 		surN[m.ps[i].surTF]++
@@ -269,52 +289,40 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
-	// Compare, in parallel chunks.
+	// Compare. Records often carry the very same name as written (one
+	// list's namesakes, one person across editions), so each distinct pair
+	// of names is compared once by the names engine; the other fields are
+	// compared per pair.
+	nameKeys := make([]uint64, len(bl.pairs))
+	for k, p := range bl.pairs {
+		nameKeys[k] = m.nameKey(int(p.i), int(p.j))
+	}
+	distinct := slices.Clone(nameKeys)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	nameLv := make([]gamma, len(distinct))
+	err := m.chunks(ctx, int64(len(distinct)), "names", func(lo, hi int64) {
+		for k := lo; k < hi; k++ {
+			a, b := m.nameRep[distinct[k]>>32], m.nameRep[distinct[k]&0xFFFFFFFF]
+			nameLv[k] = nameGamma(names.Compare(m.ps[a].name, m.ps[b].name))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
 	sc := make([]scored, len(bl.pairs))
 	total := int64(len(bl.pairs))
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	ctx2, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for w := 0; w < cfg.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx2.Err() == nil {
-				lo := next.Add(chunk) - chunk
-				if lo >= total {
-					return
-				}
-				hi := min(total, lo+chunk)
-				for k := lo; k < hi; k++ {
-					p := bl.pairs[k]
-					sc[k] = scored{p.i, p.j, m.gammaOf(int(p.i), int(p.j))}
-				}
-				done.Add(hi - lo)
-			}
-		}()
-	}
-	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
-	if cfg.Progress != nil {
-		tick := newTicker()
-	loop:
-		for {
-			select {
-			case <-finished:
-				break loop
-			case <-tick.C:
-				progress("compare", done.Load(), total)
-			}
+	err = m.chunks(ctx, total, "compare", func(lo, hi int64) {
+		for k := lo; k < hi; k++ {
+			p := bl.pairs[k]
+			x, _ := slices.BinarySearch(distinct, nameKeys[k])
+			sc[k] = scored{p.i, p.j, nameLv[x] | otherGamma(&m.ps[p.i], &m.ps[p.j])}
 		}
-		tick.Stop()
-	} else {
-		<-finished
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("match: %w", err)
-	}
-	progress("compare", total, total)
+	nameKeys, distinct, nameLv = nil, nil, nil
 	bl.pairs = nil
 	// Estimate.
 	if !m.hasRun {
@@ -357,6 +365,63 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	res.Stats.PairsKept = len(res.Pairs)
 	res.Model = m.model
 	return res, nil
+}
+
+// chunks runs fn over [0,total) in chunks on the configured workers,
+// reporting progress from the calling goroutine, and stops early when ctx
+// is done.
+func (m *Matcher) chunks(ctx context.Context, total int64, stage string, fn func(lo, hi int64)) error {
+	cfg := m.cfg
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	ctx2, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < cfg.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx2.Err() == nil {
+				lo := next.Add(chunk) - chunk
+				if lo >= total {
+					return
+				}
+				hi := min(total, lo+chunk)
+				fn(lo, hi)
+				done.Add(hi - lo)
+			}
+		}()
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	if cfg.Progress != nil {
+		tick := newTicker()
+	loop:
+		for {
+			select {
+			case <-finished:
+				break loop
+			case <-tick.C:
+				cfg.Progress(stage, done.Load(), total)
+			}
+		}
+		tick.Stop()
+		cfg.Progress(stage, total, total)
+	} else {
+		<-finished
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("match: %w", err)
+	}
+	return nil
+}
+
+// nameKey identifies the pair of distinct names of records i and j.
+func (m *Matcher) nameKey(i, j int) uint64 {
+	a, b := uint64(m.nameID[i]), uint64(m.nameID[j])
+	if a > b {
+		a, b = b, a
+	}
+	return a<<32 | b
 }
 
 // tfReference is the frequency that gets no adjustment: the geometric mean
