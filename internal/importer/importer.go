@@ -75,8 +75,10 @@ func (w Warning) String() string { return location(w.File, w.Row, w.Column) + w.
 func location(file string, row int, col string) string {
 	var b strings.Builder
 	b.WriteString(file)
-	b.WriteByte(':')
-	b.WriteString(strconv.Itoa(row))
+	if row > 0 { // row 0 is the whole file
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(row))
+	}
 	b.WriteString(": ")
 	if col != "" {
 		b.WriteString("column ")

@@ -380,7 +380,7 @@ func TestErrorFormat(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 	e = &Error{File: "a.csv", Msg: "empty file"}
-	if got := e.Error(); got != "a.csv:0: empty file" {
+	if got := e.Error(); got != "a.csv: empty file" { // row 0 is the whole file
 		t.Errorf("got %q", got)
 	}
 }
