@@ -13,9 +13,9 @@ type blockKey struct {
 	cap           int
 }
 
-// birthKeyCap is the block size above which the birth-year keys are
-// refined by the other name part's initial.
-const birthKeyCap = 30
+// refineCap is the block size above which the birth-year and patronymic
+// keys are refined by the initial of the name part they leave out.
+const refineCap = 30
 
 // blockKeys returns the blocking keys of a prepared record: the names
 // engine's keys (but for its surname + given-initial key, which our
@@ -33,7 +33,9 @@ func blockKeys(p *prepared) []blockKey {
 		keys = append(keys, k)
 	}
 	for _, k := range n.BlockingKeys() {
-		if strings.HasPrefix(k, "s:") {
+		// Its surname + given-initial key is wider than ours (sg) and its
+		// given + patronymic key is ours (gp); keep any other.
+		if strings.HasPrefix(k, "s:") || strings.HasPrefix(k, "g:") {
 			continue
 		}
 		add("n\x00"+k, "", 0)
@@ -47,19 +49,21 @@ func blockKeys(p *prepared) []blockKey {
 		}
 		add("sg\x00"+x+"\x00"+y, "", 0)
 	}
+	// Father's names are few, so the patronymic keys are refined like the
+	// birth-year keys.
 	if g != "" && pa != "" {
-		add("gp\x00"+g+"\x00"+pa, "", 0)
+		add("gp\x00"+g+"\x00"+pa, "gp\x00"+g+"\x00"+pa+"\x00"+head(s, 1), refineCap)
 	}
 	if s != "" && pa != "" {
-		add("sp\x00"+s+"\x00"+pa, "", 0)
+		add("sp\x00"+s+"\x00"+pa, "sp\x00"+s+"\x00"+pa+"\x00"+head(g, 1), refineCap)
 	}
 	if p.birth != 0 {
 		y := strconv.Itoa(p.birth)
 		if s != "" {
-			add("sy\x00"+s+"\x00"+y, "sy\x00"+s+"\x00"+y+"\x00"+head(g, 1), birthKeyCap)
+			add("sy\x00"+s+"\x00"+y, "sy\x00"+s+"\x00"+y+"\x00"+head(g, 1), refineCap)
 		}
 		if g != "" {
-			add("gy\x00"+g+"\x00"+y, "gy\x00"+g+"\x00"+y+"\x00"+head(s, 1), birthKeyCap)
+			add("gy\x00"+g+"\x00"+y, "gy\x00"+g+"\x00"+y+"\x00"+head(s, 1), refineCap)
 		}
 	}
 	if len(keys) == 0 && n.SurnameKey != "" {
