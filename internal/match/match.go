@@ -57,7 +57,7 @@ type Config struct {
 	ReviewThreshold float64 // default DefaultReviewThreshold
 	MaxBlock        int     // records in a block compared all-pairs; larger blocks use a window (default 400)
 	Window          int     // sliding-window width in giant blocks (default 40)
-	RandomPairs     int     // random pairs for estimating u (default 50000)
+	RandomPairs     int     // random pairs for estimating u (default: 5 per record, at least 10,000, at most 50,000)
 	KeepFloor       float64 // scored pairs below this probability are not returned (default: the smaller of 0.05 and half the review threshold)
 	Workers         int     // goroutines for comparing (default GOMAXPROCS)
 	// Model, when set, is used instead of estimating one (for explaining
@@ -82,7 +82,7 @@ func (c Config) withDefaults() Config {
 		c.Window = 40
 	}
 	if c.RandomPairs == 0 {
-		c.RandomPairs = 50000
+		c.RandomPairs = 50000 // New lowers it for small inputs
 	}
 	if c.KeepFloor == 0 {
 		c.KeepFloor = min(0.05, c.ReviewThreshold/2)
@@ -158,6 +158,9 @@ type Matcher struct {
 
 // New prepares records for matching: each name is parsed once.
 func New(records []roster.Record, cfg Config) *Matcher {
+	if cfg.RandomPairs == 0 {
+		cfg.RandomPairs = max(10000, min(50000, 5*len(records)))
+	}
 	cfg = cfg.withDefaults()
 	m := &Matcher{cfg: cfg, recs: records, ps: make([]prepared, len(records))}
 	listIdx := map[string]int32{}
