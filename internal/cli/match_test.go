@@ -151,3 +151,57 @@ func TestMatchKeepsIDs(t *testing.T) {
 	}
 	same("cancelled", matchPersonOf(t, s))
 }
+
+func TestMatchHonoursDecisions(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := func() time.Time { return time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC) }
+	matchImportList(t, s, "ipm", "2025-01-01", []string{"Məmmədov Əli Həsən oğlu", "Abbasova Sevinc Vaqif qızı", "Hüseynov Elvin"},
+		[]int{1985, 1990, 1970}, false, false)
+	matchImportList(t, s, "mhm", "2025-01-01", []string{"Мамедов Али Гасан оглы", "Вагифгызы Севиндж", "Гусейнов Эльвин"},
+		[]int{1985, 1990, 1970}, false, false)
+	run := func() map[string]string {
+		t.Helper()
+		if _, err := matchAndSave(ctx, s, match.Config{}, now); err != nil {
+			t.Fatal(err)
+		}
+		return matchPersonOf(t, s)
+	}
+	got := run()
+	if got["ipm@2025-01-01 Məmmədov Əli Həsən oğlu"] != got["mhm@2025-01-01 Мамедов Али Гасан оглы"] {
+		t.Fatalf("identical people not linked: %v", got)
+	}
+	side := func(src, ref string) roster.Side {
+		r, err := s.FindRecord(ctx, roster.RecordRef{Source: src, Ref: ref})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return roster.Side{Source: r.Source, Edition: r.Edition, Ref: r.Ref, Fingerprint: match.Fingerprint(r)}
+	}
+	// An analyst says the two Məmmədovs are different people, and that
+	// Abbasova Sevinc is Vaqifqızı Sevinc (a pen name).
+	if _, err := s.DecidePair(ctx, side("ipm", "1"), side("mhm", "1"), roster.VerdictDifferent, "different fathers' papers", "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecidePair(ctx, side("ipm", "2"), side("mhm", "2"), roster.VerdictSame, "pen name", "tester"); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string, got map[string]string) {
+		t.Helper()
+		if a, b := got["ipm@2025-01-01 Məmmədov Əli Həsən oğlu"], got["mhm@2025-01-01 Мамедов Али Гасан оглы"]; a == b {
+			t.Errorf("%s: cannot-link ignored, both %s", step, a)
+		}
+		if a, b := got["ipm@2025-01-01 Abbasova Sevinc Vaqif qızı"], got["mhm@2025-01-01 Вагифгызы Севиндж"]; a != b {
+			t.Errorf("%s: must-link ignored: %s vs %s", step, a, b)
+		}
+	}
+	check("after the decisions", run())
+	// The decisions survive a re-import with the rows shuffled.
+	matchImportList(t, s, "ipm", "2025-01-01", []string{"Məmmədov Əli Həsən oğlu", "Abbasova Sevinc Vaqif qızı", "Hüseynov Elvin"},
+		[]int{1985, 1990, 1970}, true, true)
+	check("after a shuffled re-import", run())
+}
