@@ -296,11 +296,10 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	// list's namesakes, one person across editions), so each distinct pair
 	// of names is compared once by the names engine; the other fields are
 	// compared per pair.
-	nameKeys := make([]uint64, len(bl.pairs))
+	distinct := make([]uint64, len(bl.pairs))
 	for k, p := range bl.pairs {
-		nameKeys[k] = m.nameKey(int(p.i), int(p.j))
+		distinct[k] = m.nameKey(int(p.i), int(p.j))
 	}
-	distinct := slices.Clone(nameKeys)
 	slices.Sort(distinct)
 	distinct = slices.Compact(distinct)
 	nameLv := make([]gamma, len(distinct))
@@ -318,14 +317,14 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	err = m.chunks(ctx, total, "compare", func(lo, hi int64) {
 		for k := lo; k < hi; k++ {
 			p := bl.pairs[k]
-			x, _ := slices.BinarySearch(distinct, nameKeys[k])
+			x, _ := slices.BinarySearch(distinct, m.nameKey(int(p.i), int(p.j)))
 			sc[k] = scored{p.i, p.j, nameLv[x] | otherGamma(&m.ps[p.i], &m.ps[p.j])}
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	nameKeys, distinct, nameLv = nil, nil, nil
+	distinct, nameLv = nil, nil
 	bl.pairs = nil
 	// Estimate.
 	if !m.hasRun {
