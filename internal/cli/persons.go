@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
 )
@@ -92,10 +94,22 @@ func loadRecordIndex(ctx context.Context, s *store.Store) (recordIndex, error) {
 func toPersonJSON(p roster.Person, idx recordIndex) personJSON {
 	out := personJSON{ID: p.ID, Status: p.Status, Lists: []string{}, Records: []memberJSON{}}
 	seen := map[string]bool{}
+	best := -1
 	for _, m := range p.Members {
 		r := idx[[3]string{m.Source, m.Edition, m.Ref}]
-		if out.Name == "" {
-			out.Name = r.Name
+		// The fullest reading of the name, in Azerbaijani Latin.
+		n := match.ParseName(r)
+		score := 0
+		for _, part := range []string{n.Surname, n.Given, n.Patronymic} {
+			if part != "" {
+				score += 2
+			}
+		}
+		if n.Script == "az-latn" {
+			score++
+		}
+		if score > best {
+			best, out.Name = score, names.Display(n)
 		}
 		if !seen[m.Source] {
 			seen[m.Source] = true

@@ -35,19 +35,28 @@ type Model struct {
 }
 
 // Weight returns the weight (log2 Bayes factor) of level l of field f.
+// Clamps keep it sane whatever EM estimated: agreement at the best level
+// never counts against a match, disagreement never for it, and a level
+// between them never weighs less than disagreement.
 func (m *Model) Weight(f, l int) float64 {
 	if l <= 0 || l >= len(m.M[f]) {
 		return 0
 	}
-	w := math.Log2(m.M[f][l] / m.U[f][l])
 	last := len(m.M[f]) - 1
+	raw := func(l int) float64 {
+		w := math.Log2(m.M[f][l] / m.U[f][l])
+		return math.Max(-maxFieldBits, math.Min(maxFieldBits, w))
+	}
+	w := raw(l)
 	switch {
 	case l == 1 && w < 0:
 		w = 0
 	case l == last && w > 0:
 		w = 0
+	case l > 1 && l < last:
+		w = math.Max(w, math.Min(0, raw(last)))
 	}
-	return math.Max(-maxFieldBits, math.Min(maxFieldBits, w))
+	return w
 }
 
 const (
