@@ -187,6 +187,9 @@ func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now fun
 	sum.Seconds = time.Since(t0).Seconds()
 	stats, _ := json.Marshal(sum)
 	run.Stats = string(stats)
+	if cfg.Progress != nil {
+		cfg.Progress("save", 0, 1)
+	}
 	id, err := s.SaveMatchRun(ctx, run)
 	if err != nil {
 		return sum, err

@@ -84,6 +84,9 @@ func Run(ctx context.Context, in PlanInput) (*Plan, error) {
 		_, p := m.Score(a, b)
 		return p
 	}
+	if in.Match.Progress != nil {
+		in.Match.Progress("cluster", 0, 1)
+	}
 	pl.Output = Build(cin)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
