@@ -43,8 +43,8 @@ brothers.
 DIR gets one file per organisation (<slug>-<YYYY-MM>.<ext>), truth.csv
 (source,edition,record_ref,person) and manifest.json. The output depends only
 on --persons, --seed and the rates. A list longer than --xlsx-max-rows is
-written as CSV instead of XLSX (XLSX is slow at that size). Expect about 3.4
-records per person.
+written as CSV instead of XLSX (XLSX is slow at that size). Expect about 3.1
+records per person (--persons 32500 gives about 100,000 records).
 
   roster synth --persons 300 --seed 1 -o fixtures/bench
   for f in fixtures/bench/*-*.*; do roster import "$f" --source "$(basename "${f%%-*}")"; done
