@@ -153,7 +153,13 @@ func runEval(ctx context.Context, opts *evalOptions) error {
 		}
 		truth[key] = t.person
 	}
-	rep := eval.Evaluate(truth, pred, eval.Options{Examples: opts.Examples, Names: names})
+	source := func(key string) string {
+		if r, err := roster.ParseRef(key); err == nil {
+			return r.Source
+		}
+		return ""
+	}
+	rep := eval.Evaluate(truth, pred, eval.Options{Examples: opts.Examples, Names: names, Source: source})
 	if opts.JSON {
 		out := struct {
 			*eval.Report
@@ -179,6 +185,13 @@ func printEval(w io.Writer, rep *eval.Report, missingInDB int) {
 	fmt.Fprintf(w, "pairwise   precision %.4f  recall %.4f  F1 %.4f  (pairs: %d true, %d predicted, %d correct)\n",
 		rep.Pairwise.Precision, rep.Pairwise.Recall, rep.Pairwise.F1, rep.Pairs.True, rep.Pairs.Predicted, rep.Pairs.Correct)
 	fmt.Fprintf(w, "B-cubed    precision %.4f  recall %.4f  F1 %.4f\n", rep.BCubed.Precision, rep.BCubed.Recall, rep.BCubed.F1)
+	if len(rep.BySources) > 0 {
+		fmt.Fprintf(w, "\nby sources  %-28s  precision  recall\n", "pairs true/predicted/correct")
+		for _, sp := range rep.BySources {
+			fmt.Fprintf(w, "  %-9s  %-28s  %.4f     %.4f\n", sp.A+"–"+sp.B,
+				fmt.Sprintf("%d/%d/%d", sp.Pairs.True, sp.Pairs.Predicted, sp.Pairs.Correct), sp.Metrics.Precision, sp.Metrics.Recall)
+		}
+	}
 	fmt.Fprintf(w, "\nfalse merges: %d predicted persons join records of different true persons\n", rep.FalseMergeCount)
 	printExamples(w, rep.FalseMerges, "true person")
 	fmt.Fprintf(w, "\nmissed links: %d true persons are split over several predicted persons\n", rep.MissedLinkCount)

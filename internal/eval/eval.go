@@ -72,37 +72,48 @@ type Report struct {
 	Pairwise     Metrics `json:"pairwise"`
 	BCubed       Metrics `json:"bcubed"`
 
+	BySources []SourcePair `json:"by_sources,omitempty"` // pairwise figures per pair of sources (with Options.Source)
+
 	FalseMergeCount int       `json:"false_merges"` // predicted persons holding records of more than one true person
 	MissedLinkCount int       `json:"missed_links"` // true persons whose records are in more than one predicted person
 	FalseMerges     []Example `json:"false_merge_examples"`
 	MissedLinks     []Example `json:"missed_link_examples"`
 }
 
+// SourcePair is the pairwise figures over the record pairs whose records
+// come from sources A and B (A ≤ B; A = B for within-source pairs).
+type SourcePair struct {
+	A       string  `json:"a"`
+	B       string  `json:"b"`
+	Pairs   Pairs   `json:"pairs"`
+	Metrics Metrics `json:"metrics"`
+}
+
 // Options tunes the report.
 type Options struct {
-	Examples int               // how many examples of each error kind to keep (the costliest)
-	Names    map[string]string // record key → name as written, for the examples
+	Examples int                     // how many examples of each error kind to keep (the costliest)
+	Names    map[string]string       // record key → name as written, for the examples
+	Source   func(key string) string // the source of a record key; when set, the report breaks pairs down by source pair
 }
 
 // Evaluate compares pred with truth over the records both know.
 func Evaluate(truth, pred Assignment, opts Options) *Report {
 	rep := &Report{}
-	type rec struct{ key, t, p string }
-	var recs []rec
+	var recs []keyed
 	for k, p := range pred {
 		t, ok := truth[k]
 		if !ok {
 			rep.NotInTruth++
 			continue
 		}
-		recs = append(recs, rec{k, t, p})
+		recs = append(recs, keyed{k, t, p})
 	}
 	for k := range truth {
 		if _, ok := pred[k]; !ok {
 			rep.NotClustered++
 		}
 	}
-	slices.SortFunc(recs, func(a, b rec) int { return cmp.Compare(a.key, b.key) })
+	slices.SortFunc(recs, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
 	rep.Records = len(recs)
 
 	trueSize := map[string]int64{}
@@ -131,6 +142,10 @@ func Evaluate(truth, pred Assignment, opts Options) *Report {
 		rep.BCubed = metrics(bp/float64(rep.Records), br/float64(rep.Records))
 	}
 
+	if opts.Source != nil {
+		rep.BySources = bySources(recs, opts.Source)
+	}
+
 	// Examples: group the records by predicted person (false merges) and
 	// by true person (missed links).
 	byPred := map[string]map[string][]Member{}
@@ -143,6 +158,70 @@ func Evaluate(truth, pred Assignment, opts Options) *Report {
 	rep.FalseMerges, rep.FalseMergeCount = examples(byPred, opts.Examples)
 	rep.MissedLinks, rep.MissedLinkCount = examples(byTrue, opts.Examples)
 	return rep
+}
+
+type keyed struct{ key, t, p string }
+
+// bySources counts true, predicted and correct pairs per pair of sources:
+// within each cluster, records of sources a and b make n_a·n_b pairs
+// (n_a(n_a−1)/2 when a = b).
+func bySources(recs []keyed, source func(string) string) []SourcePair {
+	type cl = map[string]int64
+	trueC, predC, cellC := map[string]cl{}, map[string]cl{}, map[[2]string]cl{}
+	inc := func(m cl, s string) { m[s]++ }
+	for _, r := range recs {
+		s := source(r.key)
+		if trueC[r.t] == nil {
+			trueC[r.t] = cl{}
+		}
+		if predC[r.p] == nil {
+			predC[r.p] = cl{}
+		}
+		k := [2]string{r.t, r.p}
+		if cellC[k] == nil {
+			cellC[k] = cl{}
+		}
+		inc(trueC[r.t], s)
+		inc(predC[r.p], s)
+		inc(cellC[k], s)
+	}
+	acc := map[[2]string]*Pairs{}
+	count := func(c cl, field func(*Pairs) *int64) {
+		for a, na := range c {
+			for b, nb := range c {
+				if a > b {
+					continue
+				}
+				n := na * nb
+				if a == b {
+					n = na * (na - 1) / 2
+				}
+				if n == 0 {
+					continue
+				}
+				k := [2]string{a, b}
+				if acc[k] == nil {
+					acc[k] = &Pairs{}
+				}
+				*field(acc[k]) += n
+			}
+		}
+	}
+	for _, c := range trueC {
+		count(c, func(p *Pairs) *int64 { return &p.True })
+	}
+	for _, c := range predC {
+		count(c, func(p *Pairs) *int64 { return &p.Predicted })
+	}
+	for _, c := range cellC {
+		count(c, func(p *Pairs) *int64 { return &p.Correct })
+	}
+	out := make([]SourcePair, 0, len(acc))
+	for k, p := range acc {
+		out = append(out, SourcePair{A: k[0], B: k[1], Pairs: *p, Metrics: metrics(ratio(p.Correct, p.Predicted), ratio(p.Correct, p.True))})
+	}
+	slices.SortFunc(out, func(x, y SourcePair) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+	return out
 }
 
 func add(m map[string]map[string][]Member, outer, inner string, mem Member) {

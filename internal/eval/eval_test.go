@@ -2,6 +2,8 @@ package eval
 
 import (
 	"math"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -120,5 +122,20 @@ func TestEvaluateExamples(t *testing.T) {
 	}
 	if len(rep.MissedLinks) != 1 || rep.MissedLinks[0].ID != "T3" || rep.MissedLinks[0].WrongPairs != 2 {
 		t.Errorf("missed links = %+v; want T3 costing 2 pairs", rep.MissedLinks)
+	}
+}
+
+func TestEvaluateBySources(t *testing.T) {
+	truth := assign(map[string][]string{"A": {"ipm:1", "mhm:1", "fpc:1"}, "B": {"ipm:2", "mhm:2"}})
+	pred := assign(map[string][]string{"P1": {"ipm:1", "mhm:1"}, "P2": {"fpc:1"}, "P3": {"ipm:2", "mhm:2"}})
+	source := func(k string) string { s, _, _ := strings.Cut(k, ":"); return s }
+	rep := Evaluate(truth, pred, Options{Source: source})
+	want := []SourcePair{
+		{A: "fpc", B: "ipm", Pairs: Pairs{True: 1}, Metrics: Metrics{Precision: 1}},
+		{A: "fpc", B: "mhm", Pairs: Pairs{True: 1}, Metrics: Metrics{Precision: 1}},
+		{A: "ipm", B: "mhm", Pairs: Pairs{True: 2, Predicted: 2, Correct: 2}, Metrics: Metrics{1, 1, 1}},
+	}
+	if !reflect.DeepEqual(rep.BySources, want) {
+		t.Errorf("BySources = %+v; want %+v", rep.BySources, want)
 	}
 }
