@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -85,6 +86,12 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	defer s.Close()
 	if stderrIsTerminal(opts.Stderr) {
 		cfg.Progress = progressBar(opts.Stderr)
+	}
+	// A match at a million records holds a few GB; a soft limit makes the
+	// collector work harder instead of letting the heap double (unless the
+	// user set GOMEMLIMIT).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(3 << 30)
 	}
 	sum, err := matchAndSave(ctx, s, cfg, opts.Now)
 	if cfg.Progress != nil {

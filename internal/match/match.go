@@ -253,11 +253,6 @@ func (m *Matcher) gammaOf(i, j int) gamma {
 	return g
 }
 
-type scored struct {
-	i, j int32
-	g    gamma
-}
-
 const chunk = 4096
 
 // Run blocks, compares, estimates the model (unless one was given) and
@@ -312,31 +307,28 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := make([]scored, len(bl.pairs))
-	total := int64(len(bl.pairs))
+	pairs := bl.pairs
+	bl.pairs = nil
+	gs := make([]gamma, len(pairs))
+	total := int64(len(pairs))
 	err = m.chunks(ctx, total, "compare", func(lo, hi int64) {
 		for k := lo; k < hi; k++ {
-			p := bl.pairs[k]
+			p := pairs[k]
 			x, _ := slices.BinarySearch(distinct, m.nameKey(int(p.i), int(p.j)))
-			sc[k] = scored{p.i, p.j, nameLv[x] | otherGamma(&m.ps[p.i], &m.ps[p.j])}
+			gs[k] = nameLv[x] | otherGamma(&m.ps[p.i], &m.ps[p.j])
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
 	distinct, nameLv = nil, nil
-	bl.pairs = nil
 	// Estimate.
 	if !m.hasRun {
 		progress("estimate", 0, 1)
 		u, nr := estimateU(m.ps, cfg.RandomPairs, m.gammaOf)
-		gs := make([]gamma, len(sc))
-		for k := range sc {
-			gs[k] = sc[k].g
-		}
 		m.model = estimate(patterns(gs), u, res.Stats.AllPairs)
 		m.model.RandomPairs = nr
-		m.model.TFRef = m.tfReference(sc)
+		m.model.TFRef = m.tfReference(pairs, gs)
 		m.hasRun = true
 		progress("estimate", 1, 1)
 	}
@@ -346,13 +338,14 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	// Score.
 	pw := map[gamma]float64{}
 	prior := m.model.PriorWeight()
-	for _, s := range sc {
-		w, ok := pw[s.g]
+	for k, s := range pairs {
+		g := gs[k]
+		w, ok := pw[g]
 		if !ok {
-			w = prior + m.model.patternWeight(s.g)
-			pw[s.g] = w
+			w = prior + m.model.patternWeight(g)
+			pw[g] = w
 		}
-		w += m.tfBits(int(s.i), int(s.j), s.g)
+		w += m.tfBits(int(s.i), int(s.j), g)
 		p := Probability(w)
 		switch {
 		case p >= cfg.LinkThreshold:
@@ -429,7 +422,7 @@ func (m *Matcher) nameKey(i, j int) uint64 {
 // tfReference is the frequency that gets no adjustment: the geometric mean
 // of the pair frequencies over the blocked pairs that agree on the part,
 // so the adjustment is zero on average where EM estimated the weights.
-func (m *Matcher) tfReference(sc []scored) [2]float64 {
+func (m *Matcher) tfReference(pairs []pairIdx, gs []gamma) [2]float64 {
 	var out [2]float64
 	for x, tf := range [2][]float64{m.tfSur, m.tfGiv} {
 		f := FieldSurname
@@ -438,8 +431,8 @@ func (m *Matcher) tfReference(sc []scored) [2]float64 {
 		}
 		var s float64
 		var n int
-		for _, p := range sc {
-			if agreeTF(f, p.g.level(f)) {
+		for k, p := range pairs {
+			if agreeTF(f, gs[k].level(f)) {
 				t := max(tf[p.i], tf[p.j])
 				if t > 0 {
 					s += math.Log2(t)
