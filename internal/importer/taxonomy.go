@@ -368,7 +368,35 @@ func (t *Taxonomy) lookup(label string) (key string, exact bool) {
 	if bestD >= 0.66 && !tie {
 		return best, false
 	}
-	return "", false
+	// Distinctive words: a label worded in a way no synonym is
+	// ("Dini etiqadına görə həbs olunanlar") still names its group when its
+	// words point to exactly one key, through words that only that key's
+	// synonyms use. Words shared by several keys do not vote; two keys
+	// named ("Journalists and opposition") stay unmapped.
+	owner := map[int]string{} // vocab index -> the only key using it, "" when shared
+	for _, s := range t.syns {
+		for _, w := range s.tokens {
+			if k, ok := owner[w]; !ok {
+				owner[w] = s.key
+			} else if k != s.key {
+				owner[w] = ""
+			}
+		}
+	}
+	voted := ""
+	for i := range toks {
+		for w := range hits[i] {
+			k := owner[w]
+			if k == "" {
+				continue
+			}
+			if voted != "" && voted != k {
+				return "", false
+			}
+			voted = k
+		}
+	}
+	return voted, false
 }
 
 // stopWords carry no group meaning in labels (folded both ways at start;
@@ -379,6 +407,9 @@ var stopWords = func() map[string]bool {
 		"və", "and", "и", "of", "the", "in", "в", "from", "из", "işi", "case", "дело", "group", "qrup",
 		"группа", "fəallar", "fəalları", "активисты", "activists", "members", "political", "siyasi",
 		"политические", "prisoners", "узники", "məhbuslar", "üzvləri", "члены",
+		// words of how people are held, not why: "… görə həbs olunanlar", "arrested for …"
+		"görə", "üçün", "həbs", "olunan", "olunanlar", "edilən", "edilənlər", "məhkum", "for", "by", "за", "по",
+		"arrested", "detained", "jailed", "imprisoned", "persons", "people", "şəxslər", "лица",
 	} {
 		m[fold(w)], m[foldA(w)] = true, true
 	}

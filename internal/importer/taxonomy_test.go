@@ -66,6 +66,10 @@ func TestTaxonomyMap(t *testing.T) {
 		{"Deported from Germany", roster.GroupDeportedRefugee},
 		{"Антивоенные", roster.GroupAntiWar},
 		{"Верующие (мусульмане-шииты)", roster.GroupReligious},
+		// worded unlike any synonym, but with a word only one group uses
+		{"Dini etiqadına görə həbs olunanlar", roster.GroupReligious},
+		{"Преследуемые журналисты", roster.GroupJournalist},
+		{"Persecuted anti-war bloggers and journalists", ""}, // two groups named
 		// junk and unknown labels stay unmapped
 		{"Sahibkarlar", ""},
 		{"Entrepreneurs", ""},
