@@ -138,6 +138,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		for _, w := range res.Warnings {
 			opts.warnf("warning: %s", w.String())
 		}
+		if !opts.DryRun {
+			for _, n := range res.Notes {
+				opts.warnf("%s: note: %s", res.File, n)
+			}
+		}
 		for i := range res.Records {
 			res.Records[i].Source = opts.Source
 			res.Records[i].Edition = edition

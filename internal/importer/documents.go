@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/roster-coalition/roster/internal/importer/docs"
+	"github.com/roster-coalition/roster/internal/roster"
 )
 
 // readDocument reads DOCX, PDF, HTML, text and Markdown lists through the
@@ -20,7 +21,9 @@ func readDocument(file string, data []byte, format string, opts Options, tax *Ta
 	if doc.Format != "" {
 		p.format = doc.Format
 	}
-	ord := 0
+	// Numbered entries first (each keeps its ordinal), then the rows of
+	// every table with a name header: a document with both loses neither.
+	ord := len(doc.Entries)
 	used := 0
 	for ti, t := range doc.Tables {
 		rows := make([]tabRow, len(t))
@@ -52,7 +55,8 @@ func readDocument(file string, data []byte, format string, opts Options, tax *Ta
 	case used > 0:
 		p.notes = append([]string{fmt.Sprintf("read as %s: %d of %d table(s) with a name header", strings.ToUpper(p.format), used, len(doc.Tables))}, p.notes...)
 		if len(doc.Entries) > 0 {
-			p.notes = append(p.notes, fmt.Sprintf("%d numbered entries outside the tables not read", len(doc.Entries)))
+			p.entries = append(append([]roster.RawEntry(nil), doc.Entries...), p.entries...)
+			p.notes = append(p.notes, fmt.Sprintf("also read %d numbered entries outside the tables", len(doc.Entries)))
 		}
 	default:
 		p.entries = doc.Entries
