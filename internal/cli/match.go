@@ -57,6 +57,7 @@ type matchSummary struct {
 	Lists          int         `json:"lists"`
 	Blocks         int         `json:"blocks"`
 	GiantBlocks    int         `json:"giant_blocks"`
+	BlockCap       int         `json:"block_cap"`
 	PairsCompared  int64       `json:"pairs_compared"`
 	AllPairs       int64       `json:"all_pairs"`
 	Persons        int         `json:"persons"`
@@ -105,7 +106,7 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	}
 	w := opts.Stdout
 	fmt.Fprintf(w, "records          %d in %d lists\n", sum.Records, sum.Lists)
-	fmt.Fprintf(w, "blocks           %d (%d above the cap, compared by window)\n", sum.Blocks, sum.GiantBlocks)
+	fmt.Fprintf(w, "blocks           %d (%d above the cap of %d records, compared by window)\n", sum.Blocks, sum.GiantBlocks, sum.BlockCap)
 	pct := 0.0
 	if sum.AllPairs > 0 {
 		pct = 100 * float64(sum.PairsCompared) / float64(sum.AllPairs)
@@ -155,7 +156,7 @@ func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now fun
 	}
 	mc := pl.Matcher.Config()
 	st := pl.Result.Stats
-	sum = matchSummary{Records: st.Records, Lists: st.Lists, Blocks: st.Blocks, GiantBlocks: st.GiantBlocks,
+	sum = matchSummary{Records: st.Records, Lists: st.Lists, Blocks: st.Blocks, GiantBlocks: st.GiantBlocks, BlockCap: st.BlockCap,
 		PairsCompared: st.PairsCompared, AllPairs: st.AllPairs, Persons: len(pl.Output.Clusters), NewPersons: len(pl.Assign.New),
 		MergedPersons: len(pl.Assign.Merged), RetiredPersons: len(pl.Assign.Retired), AutoLinks: pl.Output.AutoLinks,
 		AnalystLinks: pl.Output.AnalystLinks, Refused: pl.Output.Refused, LinkThreshold: mc.LinkThreshold,

@@ -106,6 +106,7 @@ type blocking struct {
 	maxBlock  int   // records in the largest block
 	candidate int64 // pairs before removing those found through several keys
 	filtered  int64 // distinct pairs dropped for a clear birth-year conflict
+	cap       int   // the block cap used (lowered to fit the pair budget)
 }
 
 type pairIdx struct{ i, j int32 }
@@ -115,11 +116,14 @@ type keyRec struct {
 	rec int32
 }
 
+// minBlockCap is as far as a pair budget lowers the block cap.
+const minBlockCap = 50
+
 // block generates each candidate pair once. Blocks of up to maxBlock
 // records give all their pairs; larger blocks are sorted by the records'
 // secondary keys and compared within a sliding window, so that work stays
 // near-linear whatever the distribution of names.
-func block(ps []prepared, keys [][]uint64, maxBlock, window int) blocking {
+func block(ps []prepared, keys [][]uint64, maxBlock, window int, budget int64) blocking {
 	var res blocking
 	n := len(ps)
 	res.allPairs = int64(n) * int64(n-1) / 2
@@ -138,17 +142,40 @@ func block(ps []prepared, keys [][]uint64, maxBlock, window int) blocking {
 		}
 		return int(a.rec - b.rec)
 	})
-	// Sizes, to know which keys are giant.
-	giant := map[uint64]bool{}
+	// Sizes, to know which keys are giant. With a pair budget, the cap
+	// comes down until the estimated number of pairs fits it.
+	var sizes []int
 	for s := 0; s < len(kr); {
 		e := s + 1
 		for e < len(kr) && kr[e].key == kr[s].key {
 			e++
 		}
-		if e-s > maxBlock {
+		sizes = append(sizes, e-s)
+		s = e
+	}
+	if budget > 0 {
+		estimate := func(c int) int64 {
+			var t int64
+			for _, n := range sizes {
+				if n <= c {
+					t += int64(n) * int64(n-1) / 2
+				} else {
+					t += int64(n) * int64(window)
+				}
+			}
+			return t
+		}
+		for maxBlock > minBlockCap && estimate(maxBlock) > budget {
+			maxBlock = max(minBlockCap, maxBlock*3/4)
+		}
+	}
+	res.cap = maxBlock
+	giant := map[uint64]bool{}
+	for s, x := 0, 0; s < len(kr); x++ {
+		if sizes[x] > maxBlock {
 			giant[kr[s].key] = true
 		}
-		s = e
+		s += sizes[x]
 	}
 	// firstShared reports whether key k is the first non-giant key both
 	// records have (keys are sorted).
@@ -272,13 +299,17 @@ func cmpPair(a, b pairIdx) int {
 }
 
 // cmpWindow orders the records of a giant block for the sliding window:
-// by the fine keys of the name and then the birth year, so that spellings
-// of one name with one birth year sit next to each other.
+// by birth year, then the coarse keys of patronymic, given name and
+// surname (coarse keys do not depend on the script), so that the records
+// of one person sit next to each other.
 func cmpWindow(a, b *prepared, ia, ib int32) int {
+	if a.birth != b.birth {
+		return a.birth - b.birth
+	}
 	for _, c := range [...][2]string{
-		{a.name.SurnameStem, b.name.SurnameStem},
-		{a.name.GivenCoarse, b.name.GivenCoarse},
 		{a.name.PatronymicCoarse, b.name.PatronymicCoarse},
+		{a.name.GivenCoarse, b.name.GivenCoarse},
+		{a.name.SurnameCoarse, b.name.SurnameCoarse},
 	} {
 		if c[0] != c[1] {
 			if c[0] < c[1] {
@@ -286,9 +317,6 @@ func cmpWindow(a, b *prepared, ia, ib int32) int {
 			}
 			return 1
 		}
-	}
-	if a.birth != b.birth {
-		return a.birth - b.birth
 	}
 	return int(ia - ib)
 }

@@ -57,6 +57,7 @@ type Config struct {
 	ReviewThreshold float64 // default DefaultReviewThreshold
 	MaxBlock        int     // records in a block compared all-pairs; larger blocks use a window (default 400)
 	Window          int     // sliding-window width in giant blocks (default 40)
+	PairBudget      int64   // the block cap comes down (to 50 at least) until blocking gives about this many pairs (default 60 per record, at least 1,000,000); -1: no budget
 	RandomPairs     int     // random pairs for estimating u (default: 5 per record, at least 10,000, at most 50,000)
 	KeepFloor       float64 // scored pairs below this probability are not returned (default: the smaller of 0.05 and half the review threshold)
 	Workers         int     // goroutines for comparing (default GOMAXPROCS)
@@ -127,6 +128,7 @@ type Stats struct {
 	Lists         int   `json:"lists"`
 	Blocks        int   `json:"blocks"`
 	GiantBlocks   int   `json:"giant_blocks"`
+	BlockCap      int   `json:"block_cap"` // blocks above this many records were compared by window
 	LargestBlock  int   `json:"largest_block"`
 	AllPairs      int64 `json:"all_pairs"`
 	PairsCompared int64 `json:"pairs_compared"`
@@ -160,6 +162,9 @@ type Matcher struct {
 func New(records []roster.Record, cfg Config) *Matcher {
 	if cfg.RandomPairs == 0 {
 		cfg.RandomPairs = max(10000, min(50000, 5*len(records)))
+	}
+	if cfg.PairBudget == 0 {
+		cfg.PairBudget = max(1_000_000, 60*int64(len(records)))
 	}
 	cfg = cfg.withDefaults()
 	m := &Matcher{cfg: cfg, recs: records, ps: make([]prepared, len(records))}
@@ -277,10 +282,11 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	})
 	keys := activeKeys(all)
 	all = nil
-	bl := block(m.ps, keys, cfg.MaxBlock, cfg.Window)
+	bl := block(m.ps, keys, cfg.MaxBlock, cfg.Window, max(0, cfg.PairBudget))
 	keys = nil
 	res.Stats.Blocks = bl.blocks
 	res.Stats.GiantBlocks = bl.giant
+	res.Stats.BlockCap = bl.cap
 	res.Stats.LargestBlock = bl.maxBlock
 	res.Stats.AllPairs = bl.allPairs
 	res.Stats.PairsCompared = int64(len(bl.pairs))
