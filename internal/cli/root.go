@@ -18,7 +18,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
 )
 
@@ -158,6 +157,3 @@ func commands(g *globalOptions) []*cobra.Command {
 		newNamesCmd(g),
 	}
 }
-
-// errorCode maps an error to the domain code (used by --json outputs).
-func errorCode(err error) string { return roster.ErrorCode(err) }

@@ -196,11 +196,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 
 // ---- sources ----
 
-type seriesCount struct {
-	Series string
-	N      int
-}
-
 type tallyRow struct {
 	Group  string
 	Label  string

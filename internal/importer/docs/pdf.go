@@ -130,11 +130,10 @@ func pageRows(p pdf.Page) []string {
 	}
 	ident := mat{1, 0, 0, 1, 0, 0}
 	type gstate struct {
-		ctm       mat
-		tm, tlm   mat
-		size, tl  float64
-		dec       fontDecoder
-		fontScale float64
+		ctm      mat
+		tm, tlm  mat
+		size, tl float64
+		dec      fontDecoder
 	}
 	g := gstate{ctm: ident, tm: ident, tlm: ident, size: 10, dec: func(r string) string { return r }}
 	var stack []gstate
