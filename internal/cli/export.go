@@ -120,7 +120,7 @@ var registryNamer = export.Namer{
 			n = names.Parse(r.Name)
 		}
 		return export.NameParts{Surname: n.Surname, Given: n.Given, Patronymic: n.Patronymic, Gender: n.Gender,
-			Attested: n.Script == "az-latn"}
+			Attested: n.Script == "az-latn", Russian: n.Script == "ru-cyrl"}
 	},
 	English: names.ToEnglish,
 	Russian: names.ToRussian,

@@ -93,6 +93,7 @@ type NameParts struct {
 	Surname, Given, Patronymic string
 	Gender                     string // m | f | ""
 	Attested                   bool   // the record itself is written in Azerbaijani Latin (not a reconstruction)
+	Russian                    bool   // the record is written in Russian Cyrillic: its name is an attested Russian form
 }
 
 // Namer is the part of the name engine the registry needs.
@@ -158,11 +159,15 @@ func Registry(ms []Member, namer Namer, review map[string][]string) []RegistryRo
 		if row.Review == nil {
 			row.Review = []string{}
 		}
-		row.Name, row.Attested = canonicalName(recs, namer)
+		var ru string
+		row.Name, row.Attested, ru = canonicalName(recs, namer)
 		if namer.English != nil {
 			row.NameEN = namer.English(row.Name)
 		}
-		if namer.Russian != nil {
+		// The Russian form as a Russian list writes it (Мамедов, not a
+		// letter-by-letter Меммедов), else transcribed from the canonical.
+		row.NameRU = ru
+		if ru == "" && namer.Russian != nil {
 			row.NameRU = namer.Russian(row.Name)
 		}
 		years := map[int]int{}
@@ -200,17 +205,21 @@ func Registry(ms []Member, namer Namer, review map[string][]string) []RegistryRo
 
 // canonicalName picks, part by part, the spelling most of the person's
 // Azerbaijani-Latin records use; without such records it reconstructs the
-// name from the first record the engine reads best.
-func canonicalName(recs []Member, namer Namer) (string, bool) {
+// name from the first record the engine reads best. It also returns the
+// name most of the person's Russian-Cyrillic records write ("" if none).
+func canonicalName(recs []Member, namer Namer) (string, bool, string) {
 	if namer.Parse == nil {
-		return recs[0].Name, false
+		return recs[0].Name, false, ""
 	}
 	parsed := make([]NameParts, len(recs))
-	sur, giv, pat, gen := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	sur, giv, pat, gen, rus := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	attested := false
 	for i, r := range recs {
 		p := namer.Parse(r.Record)
 		parsed[i] = p
+		if p.Russian {
+			rus[strings.Join(strings.Fields(r.Name), " ")]++
+		}
 		if !p.Attested {
 			continue
 		}
@@ -251,10 +260,11 @@ func canonicalName(recs []Member, namer Namer) (string, bool) {
 			parts = append(parts, "qızı")
 		}
 	}
+	ru := mostCommonString(rus)
 	if len(parts) == 0 {
-		return recs[0].Name, false
+		return recs[0].Name, false, ru
 	}
-	return strings.Join(parts, " "), attested
+	return strings.Join(parts, " "), attested, ru
 }
 
 // mostCommon returns the most frequent key, the smaller on a tie, 0 for none.

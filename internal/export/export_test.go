@@ -37,11 +37,11 @@ func sample() []Member {
 var testNamer = Namer{
 	Parse: func(r roster.Record) NameParts {
 		known := map[string]NameParts{
-			"Məmmədov Əli Həsən oğlu": {"Məmmədov", "Əli", "Həsən", "m", true},
-			"Məmmədov Əli":            {"Məmmədov", "Əli", "", "", true},
-			"Мамедов Али Гасан оглы":  {"Mamedov", "Ali", "Qasan", "m", false},
-			"Ali MAMMADOV":            {"Mammadov", "Ali", "", "", false},
-			"Гусейнов Рашад":          {"Hüseynov", "Rəşad", "", "m", false},
+			"Məmmədov Əli Həsən oğlu": {"Məmmədov", "Əli", "Həsən", "m", true, false},
+			"Məmmədov Əli":            {"Məmmədov", "Əli", "", "", true, false},
+			"Мамедов Али Гасан оглы":  {"Mamedov", "Ali", "Qasan", "m", false, true},
+			"Ali MAMMADOV":            {"Mammadov", "Ali", "", "", false, false},
+			"Гусейнов Рашад":          {"Hüseynov", "Rəşad", "", "m", false, true},
 		}
 		return known[r.Name]
 	},
