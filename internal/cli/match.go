@@ -101,8 +101,17 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	if err != nil {
 		return err
 	}
+	// The queue follows the clustering: rebuild it, keeping the state of
+	// items that still apply.
+	rs, err := rebuildReview(ctx, opts.globalOptions, s)
+	if err != nil {
+		return fmt.Errorf("match saved as run %d, but rebuilding the review queue failed (run roster review build): %w", sum.RunID, err)
+	}
 	if opts.JSON {
-		return writeJSON(opts.Stdout, sum)
+		return writeJSON(opts.Stdout, struct {
+			matchSummary
+			Review reviewSummary `json:"review"`
+		}{sum, rs})
 	}
 	w := opts.Stdout
 	fmt.Fprintf(w, "records          %d in %d lists\n", sum.Records, sum.Lists)
@@ -120,6 +129,7 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	fmt.Fprintf(w, "for review       %d (%d pairs in the review band or refused, %d within-list duplicates)\n",
 		sum.ReviewPairs+sum.Duplicates, sum.ReviewPairs, sum.Duplicates)
 	fmt.Fprintf(w, "run              %d\n", sum.RunID)
+	fmt.Fprintln(w, rs.String())
 	return nil
 }
 
