@@ -53,15 +53,8 @@ func NumLevels(f int) int { return len(levelNames[f]) }
 // gamma is a comparison vector: 4 bits per field.
 type gamma uint32
 
-func (g gamma) level(f int) int     { return int(g>>(4*f)) & 0xF }
-func (g *gamma) set(f, l int)       { *g |= gamma(l) << (4 * f) }
-func (g gamma) with(f, l int) gamma { return g&^(0xF<<(4*f)) | gamma(l)<<(4*f) }
-func levelsOf(g gamma) (out [NumFields]int) {
-	for f := range out {
-		out[f] = g.level(f)
-	}
-	return out
-}
+func (g gamma) level(f int) int { return int(g>>(4*f)) & 0xF }
+func (g *gamma) set(f, l int)   { *g |= gamma(l) << (4 * f) }
 
 // prepared is a record made ready for comparison: its name parsed once and
 // its other fields normalised once.

@@ -256,8 +256,7 @@ func estimate(pats []pattern, uRandom [NumFields][]float64, allPairs int64) Mode
 			sumW += post[k] * p.n
 		}
 		// M step.
-		var next Model
-		next = m
+		next := m
 		next.Lambda = math.Min(0.9, math.Max(1e-4, sumW/total))
 		for f := 0; f < NumFields; f++ {
 			cm := make([]float64, NumLevels(f))
