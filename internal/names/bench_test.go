@@ -24,3 +24,27 @@ func BenchmarkCompare(b *testing.B) {
 		_ = Compare(x, y)
 	}
 }
+
+// A varied set of pairs: routes, orders, forms, missing parts.
+var benchPairs = [][2]string{
+	{"Гасанов Ильхам Гусейн оглы", "Ilham Huseyn oglu Hasanov"},
+	{"Rauf Kərimov", "Керимов Рауф"},
+	{"Elmaddin Muradov", "Muradli Elmaddin"},
+	{"Xədicə Rövşən qızı İsmayılova", "Khadija Rovshanovna Ismailova"},
+	{"Sevinj Vagifgyzy (Abbasova)", "Sevinc Abbasova"},
+	{"Mammadov Ilgar", "Namazov Ilqar Eldar oglu"},
+	{"Ulvi", "Ulviyya Hasanli Rövşən qızı"},
+	{"Джафаров Теймур", "Cəfərov Teymur"},
+}
+
+func BenchmarkCompareVaried(b *testing.B) {
+	var xs, ys []Name
+	for _, p := range benchPairs {
+		xs, ys = append(xs, Parse(p[0])), append(ys, Parse(p[1]))
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := i % len(xs)
+		_ = Compare(xs[k], ys[k])
+	}
+}
