@@ -43,7 +43,7 @@ type recordJSON struct {
 	Surname    string `json:"surname"`
 	Given      string `json:"given"`
 	Patronymic string `json:"patronymic"`
-	BirthYear  int    `json:"birth_year,omitempty"`
+	BirthYear  int    `json:"birth_year"`
 	BirthDate  string `json:"birth_date,omitempty"`
 	Gender     string `json:"gender,omitempty"`
 	Group      string `json:"group"`
