@@ -1,8 +1,11 @@
 package names
 
 import (
+	"math/bits"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Costs of the edit operations between phoneme sequences. Alternations that
@@ -88,56 +91,224 @@ func subCost(a, b rune) (float64, string) {
 	return costGeneric, "letter changed"
 }
 
-// indelCost is the cost of dropping p[i] from its sequence.
-func indelCost(p []rune, i int) (float64, string) {
+// Indel rules, by kind.
+const (
+	indelDouble = iota
+	indelGlide
+	indelIY
+	indelH
+	indelInitialG
+	indelSpace
+	indelVowel
+	indelLetter
+	nIndel
+)
+
+var indelRules = [nIndel]string{
+	indelDouble:   "doubled letter written single (mm ↔ m)",
+	indelGlide:    "y dropped or added (-iyev/-iev, -ayı-/-ai-)",
+	indelIY:       "ı dropped next to y (İsmayıl ↔ Ismail)",
+	indelH:        "h dropped",
+	indelInitialG: "initial h dropped (Hüseynov, Guseynov, Useynov)",
+	indelSpace:    "words joined or split",
+	indelVowel:    "vowel added or dropped",
+	indelLetter:   "letter added or dropped",
+}
+
+var indelRuleIDs [nIndel]uint8 // rule ID of each indel kind
+
+// indelKind is the cost of dropping p[i] from its sequence, and its kind.
+func indelKind(p []rune, i int) (float64, int) {
 	r := p[i]
 	if (i > 0 && p[i-1] == r) || (i+1 < len(p) && p[i+1] == r) {
-		return costDouble, "doubled letter written single (mm ↔ m)"
+		return costDouble, indelDouble
 	}
 	switch {
 	case r == 'y':
-		return costGlide, "y dropped or added (-iyev/-iev, -ayı-/-ai-)"
+		return costGlide, indelGlide
 	case isI(r) && ((i > 0 && p[i-1] == 'y') || (i+1 < len(p) && p[i+1] == 'y')):
-		return costGlide, "ı dropped next to y (İsmayıl ↔ Ismail)"
+		return costGlide, indelIY
 	case (r == 'h' || r == gamma) && (i == 0 || (i+1 < len(p) && !isVowel(p[i+1]))):
-		return costHDrop, "h dropped"
+		return costHDrop, indelH
 	case r == 'g' && i == 0:
-		return 0.6, "initial h dropped (Hüseynov, Guseynov, Useynov)"
+		return 0.6, indelInitialG
 	case r == ' ':
-		return 0.1, "words joined or split"
+		return 0.1, indelSpace
 	case isVowel(r):
-		return costVowelIndel, "vowel added or dropped"
+		return costVowelIndel, indelVowel
 	}
-	return costGeneric, "letter added or dropped"
+	return costGeneric, indelLetter
+}
+
+// Fast tables for distance. Every rule string distance can name gets a
+// small ID, assigned in sorted string order, so that a set of IDs read in
+// order gives the rules deduplicated and sorted. Phonemes that take part in
+// a listed substitution, and the vowels, get small IDs too (0 = any other
+// letter), and subTab holds the substitution cost and rule of each pair.
+const (
+	maxPhonID = 64
+	swapRule  = "letters swapped (typo)"
+)
+
+type subEntry struct {
+	cost float64
+	rule uint8
+}
+
+var (
+	ruleNames []string         // by rule ID, sorted
+	ruleIDs   map[string]uint8 // inverse of ruleNames
+	phonIDs   [0x400]uint8     // phoneme ID of runes below 0x400; 0 = other
+	subTab    [maxPhonID * maxPhonID]subEntry
+	swapID    uint8
+)
+
+// ruleSet is a set of rule IDs.
+type ruleSet [4]uint64
+
+func (s *ruleSet) add(id uint8)      { s[id>>6] |= 1 << (id & 63) }
+func (s *ruleSet) has(id uint8) bool { return s[id>>6]&(1<<(id&63)) != 0 }
+func (s *ruleSet) count() int {
+	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2]) + bits.OnesCount64(s[3])
+}
+
+func phonID(r rune) uint8 {
+	if r >= 0 && r < rune(len(phonIDs)) {
+		return phonIDs[r]
+	}
+	return 0
+}
+
+func init() {
+	// Rule strings.
+	set := map[string]bool{swapRule: true, "vowel changed": true, "letter changed": true}
+	for _, s := range subs {
+		set[s.rule] = true
+	}
+	for _, r := range indelRules {
+		set[r] = true
+	}
+	for r := range set {
+		ruleNames = append(ruleNames, r)
+	}
+	sort.Strings(ruleNames)
+	if len(ruleNames) > 255 {
+		panic("names: too many rules")
+	}
+	ruleIDs = make(map[string]uint8, len(ruleNames))
+	for i, r := range ruleNames {
+		ruleIDs[r] = uint8(i)
+	}
+	swapID = ruleIDs[swapRule]
+	for k, r := range indelRules {
+		indelRuleIDs[k] = ruleIDs[r]
+	}
+	// Phoneme IDs.
+	var phs []rune
+	seen := map[rune]bool{}
+	addPh := func(r rune) {
+		if !seen[r] && r >= 0 && r < rune(len(phonIDs)) {
+			seen[r] = true
+			phs = append(phs, r)
+		}
+	}
+	for _, r := range "aeəiıoöuü" {
+		addPh(r)
+	}
+	for k := range subs {
+		addPh(k[0])
+		addPh(k[1])
+	}
+	if len(phs)+1 > maxPhonID {
+		panic("names: too many phonemes")
+	}
+	for i, r := range phs {
+		phonIDs[r] = uint8(i + 1)
+	}
+	all := append([]rune{-1}, phs...) // ID 0: a letter outside the table
+	for i, x := range all {
+		for j, y := range all {
+			var c float64
+			var rule string
+			switch {
+			case x == -1 || y == -1:
+				c, rule = costGeneric, "letter changed"
+			default:
+				c, rule = subCost(x, y)
+			}
+			subTab[i*maxPhonID+j] = subEntry{c, ruleIDs[rule]}
+		}
+	}
+}
+
+// subFast is subCost through the tables; ia, ib are phonID(a), phonID(b).
+func subFast(a, b rune, ia, ib uint8) (float64, uint8) {
+	if a == b {
+		return 0, 0
+	}
+	e := subTab[int(ia)*maxPhonID+int(ib)]
+	return e.cost, e.rule
+}
+
+// scratch holds the buffers of distance, reused through a pool.
+type scratch struct {
+	d        []float64
+	ca, cb   []float64
+	ra, rb   []uint8
+	ida, idb []uint8
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+16)
+	}
+	return s[:n]
+}
+
+// fillIndel writes the indel cost, its rule and the phoneme ID of every
+// position of p.
+func fillIndel(p []rune, c []float64, r, id []uint8) {
+	for i, x := range p {
+		cost, k := indelKind(p, i)
+		c[i], r[i], id[i] = cost, indelRuleIDs[k], phonID(x)
+	}
 }
 
 // distance is a class-aware edit distance with the rules that fired.
 // Symmetric by construction: costs and tie-breaking do not depend on order.
-func distance(a, b []rune) (float64, []string, bool) {
-	if string(a) > string(b) {
+func distance(sc *scratch, a, b []rune) (float64, ruleSet, bool) {
+	if slices.Compare(a, b) > 0 {
 		a, b = b, a
 	}
 	n, m := len(a), len(b)
 	w := m + 1
-	d := make([]float64, (n+1)*w)
+	sc.d = grow(sc.d, (n+1)*w)
+	sc.ca, sc.ra, sc.ida = grow(sc.ca, n), grow(sc.ra, n), grow(sc.ida, n)
+	sc.cb, sc.rb, sc.idb = grow(sc.cb, m), grow(sc.rb, m), grow(sc.idb, m)
+	d, ca, cb, ida, idb := sc.d, sc.ca, sc.cb, sc.ida, sc.idb
+	fillIndel(a, ca, sc.ra, ida)
+	fillIndel(b, cb, sc.rb, idb)
+	d[0] = 0
 	for i := 1; i <= n; i++ {
-		c, _ := indelCost(a, i-1)
-		d[i*w] = d[(i-1)*w] + c
+		d[i*w] = d[(i-1)*w] + ca[i-1]
 	}
 	for j := 1; j <= m; j++ {
-		c, _ := indelCost(b, j-1)
-		d[j] = d[j-1] + c
+		d[j] = d[j-1] + cb[j-1]
 	}
 	for i := 1; i <= n; i++ {
+		ai, ia, cai := a[i-1], ida[i-1], ca[i-1]
+		row, prev := d[i*w:(i+1)*w], d[(i-1)*w:i*w]
 		for j := 1; j <= m; j++ {
-			sc, _ := subCost(a[i-1], b[j-1])
-			best := d[(i-1)*w+j-1] + sc
-			ca, _ := indelCost(a, i-1)
-			if v := d[(i-1)*w+j] + ca; v < best {
+			best := prev[j-1]
+			if bj := b[j-1]; ai != bj {
+				best += subTab[int(ia)*maxPhonID+int(idb[j-1])].cost
+			}
+			if v := prev[j] + cai; v < best {
 				best = v
 			}
-			cb, _ := indelCost(b, j-1)
-			if v := d[i*w+j-1] + cb; v < best {
+			if v := row[j-1] + cb[j-1]; v < best {
 				best = v
 			}
 			if transposed(a, b, i, j) {
@@ -145,45 +316,44 @@ func distance(a, b []rune) (float64, []string, bool) {
 					best = v
 				}
 			}
-			d[i*w+j] = best
+			row[j] = best
 		}
 	}
 	// Trace back one optimal path to name the rules.
-	var rules []string
+	var rules ruleSet
 	generic := false
 	i, j := n, m
 	const eps = 1e-9
 	for i > 0 || j > 0 {
 		if transposed(a, b, i, j) && abs(d[i*w+j]-(d[(i-2)*w+j-2]+costSwap)) < eps {
-			rules = append(rules, "letters swapped (typo)")
+			rules.add(swapID)
 			generic = true
 			i, j = i-2, j-2
 			continue
 		}
 		if i > 0 && j > 0 {
-			sc, rule := subCost(a[i-1], b[j-1])
-			if abs(d[i*w+j]-(d[(i-1)*w+j-1]+sc)) < eps {
-				if sc > 0 {
-					rules = append(rules, rule)
-					generic = generic || sc >= costVowelGeneric
+			s, rule := subFast(a[i-1], b[j-1], ida[i-1], idb[j-1])
+			if abs(d[i*w+j]-(d[(i-1)*w+j-1]+s)) < eps {
+				if s > 0 {
+					rules.add(rule)
+					generic = generic || s >= costVowelGeneric
 				}
 				i, j = i-1, j-1
 				continue
 			}
 		}
 		if i > 0 {
-			c, rule := indelCost(a, i-1)
+			c := ca[i-1]
 			if abs(d[i*w+j]-(d[(i-1)*w+j]+c)) < eps {
-				rules = append(rules, rule)
+				rules.add(sc.ra[i-1])
 				generic = generic || c >= costVowelIndel
 				i--
 				continue
 			}
 		}
-		c, rule := indelCost(b, j-1)
-		rules = append(rules, rule)
+		c := cb[j-1]
+		rules.add(sc.rb[j-1])
 		generic = generic || c >= costVowelIndel
-		_ = c
 		j--
 	}
 	return d[n*w+m], rules, generic
@@ -224,9 +394,11 @@ func partFromRaw(raw, key string, surname bool) part {
 	if raw != "" {
 		ph = phonemesOf(raw)
 		ws, _, _ := splitName(raw)
-		var ts []ptok
+		var buf [4]ptok
+		ts := buf[:0]
 		for _, w := range ws {
-			ts = append(ts, ptok{script: func() string { _, s, _ := repair(w); return s }()})
+			_, s, _ := repair(w)
+			ts = append(ts, ptok{script: s})
 		}
 		script = nameScript(ts)
 	} else if key != "" {
@@ -240,6 +412,29 @@ func partFromRaw(raw, key string, surname bool) part {
 	return p
 }
 
+// prepared holds the parts of a Name as Compare reads them; Parse and
+// FromParts compute it once so that Compare does not re-read the spellings.
+type prepared struct {
+	sur, giv, pat part
+}
+
+func prepare(n Name) *prepared {
+	return &prepared{
+		sur: partFromRaw(n.SurnameRaw, n.SurnameKey, true),
+		giv: partFromRaw(n.GivenRaw, n.GivenKey, true),
+		pat: patronymicPart(n),
+	}
+}
+
+// parts returns the prepared parts of n, computing them when n was not
+// made by Parse or FromParts.
+func (n *Name) parts() *prepared {
+	if n.prep != nil {
+		return n.prep
+	}
+	return prepare(*n)
+}
+
 func patronymicPart(n Name) part {
 	p := partFromRaw(n.PatronymicRaw, n.PatronymicKey, false)
 	if cut, _ := ruPatronymic(p.ph); cut > 0 {
@@ -249,11 +444,11 @@ func patronymicPart(n Name) part {
 }
 
 // comparePlain compares a given name or patronymic.
-func comparePlain(a, b part) PartScore {
+func comparePlain(sc *scratch, a, b part) PartScore {
 	if a.empty() || b.empty() {
 		return PartScore{Missing: true, Relation: "missing"}
 	}
-	cost, rules, generic := distance(a.ph, b.ph)
+	cost, rules, generic := distance(sc, a.ph, b.ph)
 	sim := simOf(cost, a.ph, b.ph)
 	ps := PartScore{Sim: sim, Rules: routeRules(rules, a, b)}
 	ps.Relation = relation(cost, sim, generic, sameThreshold)
@@ -273,11 +468,11 @@ func relation(cost, sim float64, generic bool, thr float64) string {
 }
 
 // compareSurname compares stems and surname forms.
-func compareSurname(a, b part) PartScore {
+func compareSurname(sc *scratch, a, b part) PartScore {
 	if a.empty() || b.empty() {
 		return PartScore{Missing: true, Relation: "missing"}
 	}
-	cost, rules, generic := distance(a.stem, b.stem)
+	cost, rules, generic := distance(sc, a.stem, b.stem)
 	sim := simOf(cost, a.stem, b.stem)
 	ps := PartScore{Sim: sim, Rules: routeRules(rules, a, b)}
 	switch {
@@ -295,7 +490,7 @@ func compareSurname(a, b part) PartScore {
 		ps.Rules = append(ps.Rules, "-ov ↔ -ova: masculine and feminine form of one surname")
 	}
 	ps.Relation = relation(cost, sim, generic, sameThreshold)
-	if ps.Relation == "equal" && (ps.Sim < 1 || string(a.ph) != string(b.ph)) {
+	if ps.Relation == "equal" && (ps.Sim < 1 || !slices.Equal(a.ph, b.ph)) {
 		ps.Relation = "variant"
 	}
 	return ps
@@ -306,26 +501,74 @@ func formRule(a, b Form) string {
 	if x > y {
 		x, y = y, x
 	}
+	if s, ok := formRules[[2]string{x, y}]; ok {
+		return s
+	}
 	return x + " ↔ " + y + " surname form"
 }
 
-// routeRules adds the route to rules whose wording depends on it and drops
-// duplicates.
-func routeRules(rules []string, a, b part) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range rules {
-		if !seen[r] {
-			seen[r] = true
+// formRules and scriptRules hold the rule texts for the known forms and
+// scripts, so that Compare does not build them each time.
+var (
+	formRules   = map[[2]string]string{}
+	scriptRules = map[[2]string]string{}
+)
+
+func init() {
+	for _, x := range formWords {
+		for _, y := range formWords {
+			if x <= y {
+				formRules[[2]string{x, y}] = x + " ↔ " + y + " surname form"
+			}
+		}
+	}
+	ss := []string{scriptAzLatn, scriptAzCyrl, scriptRuCyrl, scriptLatn, "mixed"}
+	for _, x := range ss {
+		for _, y := range ss {
+			if x < y {
+				scriptRules[[2]string{x, y}] = "scripts: " + x + " ↔ " + y
+			}
+		}
+	}
+}
+
+func scriptRule(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	if s, ok := scriptRules[[2]string{a, b}]; ok {
+		return s
+	}
+	return "scripts: " + a + " ↔ " + b
+}
+
+// routeRules renders the rules that fired, deduplicated and sorted, and
+// adds the route to rules whose wording depends on it.
+func routeRules(rules ruleSet, a, b part) []string {
+	n := rules.count()
+	if n == 0 {
+		return nil
+	}
+	script := ""
+	if a.script != b.script && a.script != "" && b.script != "" {
+		script = scriptRule(a.script, b.script)
+	}
+	out := make([]string, 0, n+1)
+	for w, word := range rules {
+		for word != 0 {
+			k := bits.TrailingZeros64(word)
+			word &= word - 1
+			r := ruleNames[w*64+k]
+			if script != "" && script < r {
+				out = append(out, script)
+				script = ""
+			}
 			out = append(out, r)
 		}
 	}
-	if a.script != b.script && a.script != "" && b.script != "" && len(out) > 0 {
-		s := []string{a.script, b.script}
-		sort.Strings(s)
-		out = append(out, "scripts: "+s[0]+" ↔ "+s[1])
+	if script != "" {
+		out = append(out, script)
 	}
-	sort.Strings(out)
 	return out
 }
 
@@ -369,22 +612,24 @@ func score(sur, giv, pat PartScore) (float64, bool) {
 	return sum / wsum, ok
 }
 
-func compare(a, b Name) Comparison {
-	as, bs := partFromRaw(a.SurnameRaw, a.SurnameKey, true), partFromRaw(b.SurnameRaw, b.SurnameKey, true)
-	ag, bg := partFromRaw(a.GivenRaw, a.GivenKey, true), partFromRaw(b.GivenRaw, b.GivenKey, true)
-	ap, bp := patronymicPart(a), patronymicPart(b)
-	pat := comparePlain(ap, bp)
+func compare(a, b *Name) Comparison {
+	pa, pb := a.parts(), b.parts()
+	as, bs := pa.sur, pb.sur
+	ag, bg := pa.giv, pb.giv
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	pat := comparePlain(sc, pa.pat, pb.pat)
 
 	// Surname and given name are compared by the same function and weigh
 	// the same, so that reading the printed order one way or the other
 	// cannot change the score: the straight and the crosswise pairings
 	// (surname of one side against the given name of the other) are both
 	// scored and the better one is kept.
-	straight := alignment{sur: compareSurname(as, bs), giv: compareSurname(ag, bg), pat: pat}
+	straight := alignment{sur: compareSurname(sc, as, bs), giv: compareSurname(sc, ag, bg), pat: pat}
 	straight.score, straight.same = score(straight.sur, straight.giv, pat)
 	best := straight
 	if !(as.empty() && bs.empty()) && !(ag.empty() && bg.empty()) {
-		x1, x2 := compareSurname(as, bg), compareSurname(ag, bs)
+		x1, x2 := compareSurname(sc, as, bg), compareSurname(sc, ag, bs)
 		if x2.Sim > x1.Sim || (x2.Sim == x1.Sim && strings.Join(x2.Rules, "|") > strings.Join(x1.Rules, "|")) {
 			x1, x2 = x2, x1
 		}
@@ -413,16 +658,12 @@ func compare(a, b Name) Comparison {
 	if c.Given.Missing && (a.GivenKey != "" || b.GivenKey != "") {
 		c.Given.Rules = append(c.Given.Rules, "given name missing on one side")
 	}
-	seen := map[string]bool{}
-	for _, p := range []PartScore{c.Surname, c.Given, c.Patronymic} {
-		for _, r := range p.Rules {
-			if !seen[r] {
-				seen[r] = true
-				c.Rules = append(c.Rules, r)
-			}
-		}
+	if k := len(c.Surname.Rules) + len(c.Given.Rules) + len(c.Patronymic.Rules); k > 0 {
+		all := make([]string, 0, k)
+		all = append(append(append(all, c.Surname.Rules...), c.Given.Rules...), c.Patronymic.Rules...)
+		sort.Strings(all)
+		c.Rules = slices.Compact(all)
 	}
-	sort.Strings(c.Rules)
 	return c
 }
 

@@ -170,6 +170,12 @@ func TestCompareGolden(t *testing.T) {
 		x, y := g.names()
 		g.C = Compare(x, y)
 		got, _ := json.Marshal(g)
+		// The same without the parts Parse and FromParts prepared.
+		x.prep, y.prep = nil, nil
+		g.C = Compare(x, y)
+		if again, _ := json.Marshal(g); !bytes.Equal(again, got) {
+			t.Errorf("unprepared names compare otherwise:\n got  %s\n prepared %s", again, got)
+		}
 		n++
 		if !bytes.Equal(got, want) {
 			bad++

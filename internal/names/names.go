@@ -43,6 +43,11 @@ type Name struct {
 	SurnameRaw    string
 	GivenRaw      string
 	PatronymicRaw string
+
+	// The parts as Compare reads them (phonemes, stems, forms), computed
+	// once by Parse and FromParts; nil in a Name made otherwise, and then
+	// Compare computes them itself. Shared by copies; never modified.
+	prep *prepared
 }
 
 // PartScore is the comparison of one name part.
@@ -63,16 +68,22 @@ type Comparison struct {
 }
 
 // Parse reads a name as printed, in any order and script.
-func Parse(s string) Name { return parse(s) }
+func Parse(s string) Name {
+	n := parse(s)
+	n.prep = prepare(n)
+	return n
+}
 
 // FromParts builds a Name from a list's separate surname/given/patronymic
 // columns (any may be empty; patronymic may include oğlu/qızı/оглы/-ович).
 func FromParts(surname, given, patronymic string) Name {
-	return fromParts(surname, given, patronymic)
+	n := fromParts(surname, given, patronymic)
+	n.prep = prepare(n)
+	return n
 }
 
 // Compare compares two names part by part. It is symmetric, its scores lie
 // in [0,1], and it does not depend on the order the parts were printed in:
 // when the parser could not tell surname from given name, the crosswise
 // alignment is tried as well.
-func Compare(a, b Name) Comparison { return compare(a, b) }
+func Compare(a, b Name) Comparison { return compare(&a, &b) }

@@ -276,7 +276,7 @@ func wordPhonemes(dst []rune, lower, script string) []rune {
 
 // phonemesOf reads a whole string (one or more words) in any script.
 func phonemesOf(s string) []rune {
-	var dst []rune
+	dst := make([]rune, 0, len(s)+4)
 	az := isAzText(s)
 	for _, w := range strings.Fields(s) {
 		w = trimPunct(w)
