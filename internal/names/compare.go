@@ -252,10 +252,7 @@ func subFast(a, b rune, ia, ib uint8) (float64, uint8) {
 
 // scratch holds the buffers of distance, reused through a pool.
 type scratch struct {
-	d        []float64
-	ca, cb   []float64
-	ra, rb   []uint8
-	ida, idb []uint8
+	d []float64
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -267,29 +264,51 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// fillIndel writes the indel cost, its rule and the phoneme ID of every
-// position of p.
-func fillIndel(p []rune, c []float64, r, id []uint8) {
-	for i, x := range p {
-		cost, k := indelKind(p, i)
-		c[i], r[i], id[i] = cost, indelRuleIDs[k], phonID(x)
+// seq is a phoneme sequence with, for every position, the cost and rule
+// ID of dropping it and its phoneme ID.
+type seq struct {
+	r    []rune
+	cost []float64
+	rule []uint8
+	id   []uint8
+}
+
+// newSeqs makes the seqs of ps with one allocation per kind of slice.
+func newSeqs(ps *[6][]rune) (out [6]seq) {
+	n := 0
+	for _, p := range ps {
+		n += len(p)
 	}
+	costs := make([]float64, n)
+	bs := make([]uint8, 2*n)
+	for k, p := range ps {
+		l := len(p)
+		s := seq{r: p, cost: costs[:l:l], rule: bs[:l:l], id: bs[l : 2*l : 2*l]}
+		costs, bs = costs[l:], bs[2*l:]
+		for i, x := range p {
+			c, kind := indelKind(p, i)
+			s.cost[i], s.rule[i], s.id[i] = c, indelRuleIDs[kind], phonID(x)
+		}
+		out[k] = s
+	}
+	return out
 }
 
 // distance is a class-aware edit distance with the rules that fired.
 // Symmetric by construction: costs and tie-breaking do not depend on order.
-func distance(sc *scratch, a, b []rune) (float64, ruleSet, bool) {
-	if slices.Compare(a, b) > 0 {
-		a, b = b, a
+func distance(sc *scratch, sa, sb seq) (float64, ruleSet, bool) {
+	if slices.Equal(sa.r, sb.r) {
+		// The diagonal costs nothing and names no rule.
+		return 0, ruleSet{}, false
 	}
+	if slices.Compare(sa.r, sb.r) > 0 {
+		sa, sb = sb, sa
+	}
+	a, b := sa.r, sb.r
 	n, m := len(a), len(b)
 	w := m + 1
 	sc.d = grow(sc.d, (n+1)*w)
-	sc.ca, sc.ra, sc.ida = grow(sc.ca, n), grow(sc.ra, n), grow(sc.ida, n)
-	sc.cb, sc.rb, sc.idb = grow(sc.cb, m), grow(sc.rb, m), grow(sc.idb, m)
-	d, ca, cb, ida, idb := sc.d, sc.ca, sc.cb, sc.ida, sc.idb
-	fillIndel(a, ca, sc.ra, ida)
-	fillIndel(b, cb, sc.rb, idb)
+	d, ca, cb, ida, idb, ra, rb := sc.d, sa.cost, sb.cost, sa.id, sb.id, sa.rule, sb.rule
 	d[0] = 0
 	for i := 1; i <= n; i++ {
 		d[i*w] = d[(i-1)*w] + ca[i-1]
@@ -345,14 +364,14 @@ func distance(sc *scratch, a, b []rune) (float64, ruleSet, bool) {
 		if i > 0 {
 			c := ca[i-1]
 			if abs(d[i*w+j]-(d[(i-1)*w+j]+c)) < eps {
-				rules.add(sc.ra[i-1])
+				rules.add(ra[i-1])
 				generic = generic || c >= costVowelIndel
 				i--
 				continue
 			}
 		}
 		c := cb[j-1]
-		rules.add(sc.rb[j-1])
+		rules.add(rb[j-1])
 		generic = generic || c >= costVowelIndel
 		j--
 	}
@@ -380,6 +399,8 @@ func simOf(cost float64, a, b []rune) float64 {
 type part struct {
 	ph     []rune
 	stem   []rune
+	phs    seq // ph and stem with their indel costs (set by prepare)
+	stems  seq
 	form   Form
 	gender string
 	script string
@@ -419,11 +440,16 @@ type prepared struct {
 }
 
 func prepare(n Name) *prepared {
-	return &prepared{
+	p := &prepared{
 		sur: partFromRaw(n.SurnameRaw, n.SurnameKey, true),
 		giv: partFromRaw(n.GivenRaw, n.GivenKey, true),
 		pat: patronymicPart(n),
 	}
+	ss := newSeqs(&[6][]rune{p.sur.ph, p.sur.stem, p.giv.ph, p.giv.stem, p.pat.ph, p.pat.stem})
+	p.sur.phs, p.sur.stems = ss[0], ss[1]
+	p.giv.phs, p.giv.stems = ss[2], ss[3]
+	p.pat.phs, p.pat.stems = ss[4], ss[5]
+	return p
 }
 
 // parts returns the prepared parts of n, computing them when n was not
@@ -443,16 +469,31 @@ func patronymicPart(n Name) part {
 	return p
 }
 
-// comparePlain compares a given name or patronymic.
-func comparePlain(sc *scratch, a, b part) PartScore {
-	if a.empty() || b.empty() {
-		return PartScore{Missing: true, Relation: "missing"}
-	}
-	cost, rules, generic := distance(sc, a.ph, b.ph)
-	sim := simOf(cost, a.ph, b.ph)
-	ps := PartScore{Sim: sim, Rules: routeRules(rules, a, b)}
-	ps.Relation = relation(cost, sim, generic, sameThreshold)
+// pscore is a PartScore whose rules are kept as IDs until the alignment
+// that shows them is chosen.
+type pscore struct {
+	ps     PartScore // Rules nil until render
+	rules  ruleSet
+	sa, sb string // scripts of the two sides
+	extra  string // a form or gender rule shown after the others
+}
+
+func (p *pscore) render() PartScore {
+	ps := p.ps
+	ps.Rules = routeRules(p.rules, p.sa, p.sb, p.extra)
 	return ps
+}
+
+// comparePlain compares a given name or patronymic.
+func comparePlain(sc *scratch, a, b part) pscore {
+	if a.empty() || b.empty() {
+		return pscore{ps: PartScore{Missing: true, Relation: "missing"}}
+	}
+	cost, rules, generic := distance(sc, a.phs, b.phs)
+	sim := simOf(cost, a.ph, b.ph)
+	p := pscore{ps: PartScore{Sim: sim}, rules: rules, sa: a.script, sb: b.script}
+	p.ps.Relation = relation(cost, sim, generic, sameThreshold)
+	return p
 }
 
 func relation(cost, sim float64, generic bool, thr float64) string {
@@ -468,32 +509,33 @@ func relation(cost, sim float64, generic bool, thr float64) string {
 }
 
 // compareSurname compares stems and surname forms.
-func compareSurname(sc *scratch, a, b part) PartScore {
+func compareSurname(sc *scratch, a, b part) pscore {
 	if a.empty() || b.empty() {
-		return PartScore{Missing: true, Relation: "missing"}
+		return pscore{ps: PartScore{Missing: true, Relation: "missing"}}
 	}
-	cost, rules, generic := distance(sc, a.stem, b.stem)
+	cost, rules, generic := distance(sc, a.stems, b.stems)
 	sim := simOf(cost, a.stem, b.stem)
-	ps := PartScore{Sim: sim, Rules: routeRules(rules, a, b)}
+	p := pscore{ps: PartScore{Sim: sim}, rules: rules, sa: a.script, sb: b.script}
+	ps := &p.ps
 	switch {
 	case a.form != b.form:
 		ps.Sim = sim * 0.85
-		ps.Rules = append(ps.Rules, formRule(a.form, b.form))
+		p.extra = formRule(a.form, b.form)
 		if sim >= familyThreshold {
 			ps.Relation = "family"
 		} else {
 			ps.Relation = "different"
 		}
-		return ps
+		return p
 	case a.gender != b.gender && a.gender != "" && b.gender != "":
 		ps.Sim = sim * 0.95
-		ps.Rules = append(ps.Rules, "-ov ↔ -ova: masculine and feminine form of one surname")
+		p.extra = "-ov ↔ -ova: masculine and feminine form of one surname"
 	}
 	ps.Relation = relation(cost, sim, generic, sameThreshold)
 	if ps.Relation == "equal" && (ps.Sim < 1 || !slices.Equal(a.ph, b.ph)) {
 		ps.Relation = "variant"
 	}
-	return ps
+	return p
 }
 
 func formRule(a, b Form) string {
@@ -542,18 +584,22 @@ func scriptRule(a, b string) string {
 	return "scripts: " + a + " ↔ " + b
 }
 
-// routeRules renders the rules that fired, deduplicated and sorted, and
-// adds the route to rules whose wording depends on it.
-func routeRules(rules ruleSet, a, b part) []string {
+// routeRules renders the rules that fired, deduplicated and sorted, adds
+// the route (scripts sa, sb) to rules whose wording depends on it, and then
+// extra, when not empty.
+func routeRules(rules ruleSet, sa, sb, extra string) []string {
 	n := rules.count()
 	if n == 0 {
+		if extra != "" {
+			return []string{extra}
+		}
 		return nil
 	}
 	script := ""
-	if a.script != b.script && a.script != "" && b.script != "" {
-		script = scriptRule(a.script, b.script)
+	if sa != sb && sa != "" && sb != "" {
+		script = scriptRule(sa, sb)
 	}
-	out := make([]string, 0, n+1)
+	out := make([]string, 0, n+2)
 	for w, word := range rules {
 		for word != 0 {
 			k := bits.TrailingZeros64(word)
@@ -569,6 +615,9 @@ func routeRules(rules ruleSet, a, b part) []string {
 	if script != "" {
 		out = append(out, script)
 	}
+	if extra != "" {
+		out = append(out, extra)
+	}
 	return out
 }
 
@@ -582,27 +631,27 @@ func good(ps PartScore) bool {
 
 // alignment is one way of pairing the parts of two names.
 type alignment struct {
-	sur, giv, pat PartScore
+	sur, giv, pat *pscore
 	score         float64
 	same          bool
 	swapped       bool
 }
 
-func score(sur, giv, pat PartScore) (float64, bool) {
+func score(sur, giv, pat *pscore) (float64, bool) {
 	var sum, wsum float64
 	any := false
 	ok := true
-	for _, x := range []struct {
-		p PartScore
+	for _, x := range [3]struct {
+		p *PartScore
 		w float64
-	}{{sur, 0.425}, {giv, 0.425}, {pat, 0.15}} {
+	}{{&sur.ps, 0.425}, {&giv.ps, 0.425}, {&pat.ps, 0.15}} {
 		if x.p.Missing {
 			continue
 		}
 		any = true
 		sum += x.p.Sim * x.w
 		wsum += x.w
-		if !good(x.p) {
+		if !good(*x.p) {
 			ok = false
 		}
 	}
@@ -625,21 +674,23 @@ func compare(a, b *Name) Comparison {
 	// cannot change the score: the straight and the crosswise pairings
 	// (surname of one side against the given name of the other) are both
 	// scored and the better one is kept.
-	straight := alignment{sur: compareSurname(sc, as, bs), giv: compareSurname(sc, ag, bg), pat: pat}
-	straight.score, straight.same = score(straight.sur, straight.giv, pat)
+	ss, gg := compareSurname(sc, as, bs), compareSurname(sc, ag, bg)
+	straight := alignment{sur: &ss, giv: &gg, pat: &pat}
+	straight.score, straight.same = score(straight.sur, straight.giv, &pat)
 	best := straight
+	var x1, x2 pscore
 	if !(as.empty() && bs.empty()) && !(ag.empty() && bg.empty()) {
-		x1, x2 := compareSurname(sc, as, bg), compareSurname(sc, ag, bs)
-		if x2.Sim > x1.Sim || (x2.Sim == x1.Sim && strings.Join(x2.Rules, "|") > strings.Join(x1.Rules, "|")) {
+		x1, x2 = compareSurname(sc, as, bg), compareSurname(sc, ag, bs)
+		if x2.ps.Sim > x1.ps.Sim || (x2.ps.Sim == x1.ps.Sim && strings.Join(x2.render().Rules, "|") > strings.Join(x1.render().Rules, "|")) {
 			x1, x2 = x2, x1
 		}
-		x := alignment{sur: x1, giv: x2, pat: pat, swapped: true}
-		x.score, x.same = score(x1, x2, pat)
+		x := alignment{sur: &x1, giv: &x2, pat: &pat, swapped: true}
+		x.score, x.same = score(&x1, &x2, &pat)
 		if better(x, best) {
 			best = x
 		}
 	}
-	c := Comparison{Surname: best.sur, Given: best.giv, Patronymic: best.pat, Score: best.score, Same: best.same, Swapped: best.swapped}
+	c := Comparison{Surname: best.sur.render(), Given: best.giv.render(), Patronymic: best.pat.render(), Score: best.score, Same: best.same, Swapped: best.swapped}
 	if c.Swapped {
 		c.Surname.Rules = append(c.Surname.Rules, "surname of one side read as the given name of the other")
 	}
