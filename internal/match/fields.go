@@ -91,7 +91,7 @@ func parseDate(s string) date {
 }
 
 func prepare(r roster.Record, list int32) prepared {
-	n := ParseName(r)
+	n := ParseName(r).Prepared() // compared many times: read once
 	p := prepared{name: n, list: list, birth: r.BirthYear, group: r.Group, arrest: parseDate(r.ArrestDate)}
 	if p.birth == 0 && len(r.BirthDate) >= 4 {
 		p.birth, _ = strconv.Atoi(r.BirthDate[:4])

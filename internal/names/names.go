@@ -45,8 +45,8 @@ type Name struct {
 	PatronymicRaw string
 
 	// The parts as Compare reads them (phonemes, stems, forms), computed
-	// once by Parse and FromParts; nil in a Name made otherwise, and then
-	// Compare computes them itself. Shared by copies; never modified.
+	// once by Prepared; nil otherwise, and then Compare computes them on
+	// each call. Shared by copies; never modified.
 	prep *prepared
 }
 
@@ -69,16 +69,23 @@ type Comparison struct {
 
 // Parse reads a name as printed, in any order and script.
 func Parse(s string) Name {
-	n := parse(s)
-	n.prep = prepare(n)
-	return n
+	return parse(s)
 }
 
 // FromParts builds a Name from a list's separate surname/given/patronymic
 // columns (any may be empty; patronymic may include oğlu/qızı/оглы/-ович).
 func FromParts(surname, given, patronymic string) Name {
-	n := fromParts(surname, given, patronymic)
-	n.prep = prepare(n)
+	return fromParts(surname, given, patronymic)
+}
+
+// Prepared returns n with the parts Compare reads (phonemes, stems,
+// surname forms) computed once and kept, so that comparing n many times —
+// as the matcher and the search do — costs far less. Compare gives the
+// same result either way. Change no field of the result afterwards.
+func (n Name) Prepared() Name {
+	if n.prep == nil {
+		n.prep = prepare(n)
+	}
 	return n
 }
 

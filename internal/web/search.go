@@ -27,12 +27,12 @@ func (s *Server) parseRecordName(rec roster.Record) names.Name {
 	}
 	var n names.Name
 	if rec.Surname != "" || rec.Given != "" {
-		n = names.FromParts(rec.Surname, rec.Given, rec.Patronymic)
+		n = names.FromParts(rec.Surname, rec.Given, rec.Patronymic).Prepared()
 		if n.Raw == "" {
 			n.Raw = rec.Name
 		}
 	} else {
-		n = names.Parse(rec.Name)
+		n = names.Parse(rec.Name).Prepared()
 	}
 	s.namesMu.Lock()
 	if len(s.names) > 200000 {
@@ -94,7 +94,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	idx := personIndex(persons)
 	v.Records = len(recs)
-	v.Parsed = names.Parse(q)
+	v.Parsed = names.Parse(q).Prepared()
 	byKey := map[string]*hit{}
 	var order []string
 	for _, rec := range recs {
