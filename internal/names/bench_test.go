@@ -61,3 +61,15 @@ func BenchmarkCompareVaried(b *testing.B) {
 		_ = Compare(xs[k], ys[k])
 	}
 }
+
+func BenchmarkCompareQuickVaried(b *testing.B) {
+	var xs, ys []Name
+	for _, p := range benchPairs {
+		xs, ys = append(xs, Parse(p[0]).Prepared()), append(ys, Parse(p[1]).Prepared())
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := i % len(xs)
+		_ = CompareQuick(xs[k], ys[k])
+	}
+}

@@ -631,7 +631,7 @@ func good(ps PartScore) bool {
 
 // alignment is one way of pairing the parts of two names.
 type alignment struct {
-	sur, giv, pat *pscore
+	sur, giv, pat pscore
 	score         float64
 	same          bool
 	swapped       bool
@@ -662,34 +662,9 @@ func score(sur, giv, pat *pscore) (float64, bool) {
 }
 
 func compare(a, b *Name) Comparison {
-	pa, pb := a.parts(), b.parts()
-	as, bs := pa.sur, pb.sur
-	ag, bg := pa.giv, pb.giv
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	pat := comparePlain(sc, pa.pat, pb.pat)
-
-	// Surname and given name are compared by the same function and weigh
-	// the same, so that reading the printed order one way or the other
-	// cannot change the score: the straight and the crosswise pairings
-	// (surname of one side against the given name of the other) are both
-	// scored and the better one is kept.
-	ss, gg := compareSurname(sc, as, bs), compareSurname(sc, ag, bg)
-	straight := alignment{sur: &ss, giv: &gg, pat: &pat}
-	straight.score, straight.same = score(straight.sur, straight.giv, &pat)
-	best := straight
-	var x1, x2 pscore
-	if !(as.empty() && bs.empty()) && !(ag.empty() && bg.empty()) {
-		x1, x2 = compareSurname(sc, as, bg), compareSurname(sc, ag, bs)
-		if x2.ps.Sim > x1.ps.Sim || (x2.ps.Sim == x1.ps.Sim && strings.Join(x2.render().Rules, "|") > strings.Join(x1.render().Rules, "|")) {
-			x1, x2 = x2, x1
-		}
-		x := alignment{sur: &x1, giv: &x2, pat: &pat, swapped: true}
-		x.score, x.same = score(&x1, &x2, &pat)
-		if better(x, best) {
-			best = x
-		}
-	}
+	best := align(sc, a, b)
 	c := Comparison{Surname: best.sur.render(), Given: best.giv.render(), Patronymic: best.pat.render(), Score: best.score, Same: best.same, Swapped: best.swapped}
 	if c.Swapped {
 		c.Surname.Rules = append(c.Surname.Rules, "surname of one side read as the given name of the other")
@@ -716,6 +691,56 @@ func compare(a, b *Name) Comparison {
 		c.Rules = slices.Compact(all)
 	}
 	return c
+}
+
+// CompareQuick is Compare without the rules: every field of the result
+// but Rules (and the parts' Rules) is what Compare gives, and it does not
+// allocate. The matcher scores millions of pairs with it and explains the
+// few it shows with Compare.
+func CompareQuick(a, b Name) Comparison {
+	sc := scratchPool.Get().(*scratch)
+	best := align(sc, &a, &b)
+	scratchPool.Put(sc)
+	c := Comparison{Surname: best.sur.ps, Given: best.giv.ps, Patronymic: best.pat.ps, Score: best.score, Same: best.same, Swapped: best.swapped}
+	for _, p := range []*PartScore{&c.Surname, &c.Given, &c.Patronymic} {
+		if p.Missing {
+			p.Sim = 0
+			p.Relation = "missing"
+		}
+	}
+	return c
+}
+
+// align scores the straight and the crosswise pairing of two names' parts
+// and returns the better.
+func align(sc *scratch, a, b *Name) alignment {
+	pa, pb := a.parts(), b.parts()
+	as, bs := pa.sur, pb.sur
+	ag, bg := pa.giv, pb.giv
+	pat := comparePlain(sc, pa.pat, pb.pat)
+
+	// Surname and given name are compared by the same function and weigh
+	// the same, so that reading the printed order one way or the other
+	// cannot change the score: the straight and the crosswise pairings
+	// (surname of one side against the given name of the other) are both
+	// scored and the better one is kept.
+	ss, gg := compareSurname(sc, as, bs), compareSurname(sc, ag, bg)
+	straight := alignment{sur: ss, giv: gg, pat: pat}
+	straight.score, straight.same = score(&ss, &gg, &pat)
+	best := straight
+	var x1, x2 pscore
+	if !(as.empty() && bs.empty()) && !(ag.empty() && bg.empty()) {
+		x1, x2 = compareSurname(sc, as, bg), compareSurname(sc, ag, bs)
+		if x2.ps.Sim > x1.ps.Sim || (x2.ps.Sim == x1.ps.Sim && strings.Join(x2.render().Rules, "|") > strings.Join(x1.render().Rules, "|")) {
+			x1, x2 = x2, x1
+		}
+		x := alignment{sur: x1, giv: x2, pat: pat, swapped: true}
+		x.score, x.same = score(&x1, &x2, &pat)
+		if better(x, best) {
+			best = x
+		}
+	}
+	return best
 }
 
 // better prefers a verdict of "same", then the higher score; ties keep the

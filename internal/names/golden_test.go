@@ -176,6 +176,13 @@ func TestCompareGolden(t *testing.T) {
 		if again, _ := json.Marshal(g); !bytes.Equal(again, got) {
 			t.Errorf("unprepared names compare otherwise:\n got  %s\n prepared %s", again, got)
 		}
+		// CompareQuick agrees on everything but the rules.
+		full := Compare(x, y)
+		quick := CompareQuick(x.Prepared(), y.Prepared())
+		full.Rules, full.Surname.Rules, full.Given.Rules, full.Patronymic.Rules = nil, nil, nil, nil
+		if fj, _ := json.Marshal(full); !bytes.Equal(fj, mustMarshal(quick)) {
+			t.Errorf("CompareQuick(%q, %q) differs from Compare:\n quick %s\n full  %s", g.A, g.B, mustMarshal(quick), fj)
+		}
 		n++
 		if !bytes.Equal(got, want) {
 			bad++
@@ -190,4 +197,12 @@ func TestCompareGolden(t *testing.T) {
 	if bad > 0 {
 		t.Errorf("%d of %d golden comparisons changed", bad, n)
 	}
+}
+
+func mustMarshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
