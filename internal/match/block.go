@@ -23,7 +23,7 @@ const refineCap = 30
 // each other and with the birth year. Two records are compared when they
 // share at least one key.
 func blockKeys(p *prepared) []blockKey {
-	n := &p.name
+	n := p.name
 	var keys []blockKey
 	add := func(base, refined string, cap int) {
 		k := blockKey{base: fnv64(base), cap: cap}

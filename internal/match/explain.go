@@ -54,7 +54,7 @@ func (m *Matcher) Explain(i, j int) Explanation {
 		if l > 0 && l < len(m.model.M[f]) {
 			fw.M, fw.U = m.model.M[f][l], m.model.U[f][l]
 		}
-		fw.A, fw.B = fieldValue(f, ra, &a.name), fieldValue(f, rb, &b.name)
+		fw.A, fw.B = fieldValue(f, ra, a.name), fieldValue(f, rb, b.name)
 		switch f {
 		case FieldSurname:
 			fw.Rules = c.Surname.Rules

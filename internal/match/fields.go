@@ -59,7 +59,7 @@ func (g *gamma) set(f, l int)   { *g |= gamma(l) << (4 * f) }
 // prepared is a record made ready for comparison: its name parsed once and
 // its other fields normalised once.
 type prepared struct {
-	name    names.Name
+	name    *names.Name // shared by the records that write the name alike
 	list    int32 // index of (source, edition)
 	birth   int
 	gender  byte // 'm', 'f' or 0
@@ -90,8 +90,8 @@ func parseDate(s string) date {
 	return d
 }
 
-func prepare(r roster.Record, list int32) prepared {
-	n := ParseName(r).Prepared() // compared many times: read once
+// prepare readies record r whose name, parsed and prepared, is n.
+func prepare(r roster.Record, n *names.Name, list int32) prepared {
 	p := prepared{name: n, list: list, birth: r.BirthYear, group: r.Group, arrest: parseDate(r.ArrestDate)}
 	if p.birth == 0 && len(r.BirthDate) >= 4 {
 		p.birth, _ = strconv.Atoi(r.BirthDate[:4])
@@ -163,7 +163,7 @@ func nameLevel(ps names.PartScore, surname bool) int {
 // compare computes the comparison vector of two prepared records and the
 // names engine's comparison (kept for explanations).
 func compare(a, b *prepared) (gamma, names.Comparison) {
-	c := names.Compare(a.name, b.name)
+	c := names.Compare(*a.name, *b.name)
 	return nameGamma(c) | otherGamma(a, b), c
 }
 

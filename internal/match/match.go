@@ -180,13 +180,8 @@ func New(records []roster.Record, cfg Config) *Matcher {
 		}
 		lists[i] = x
 	}
-	parallel(len(records), cfg.Workers, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			m.ps[i] = prepare(records[i], lists[i])
-		}
-	})
-	// Distinct names as written, so that each pair of names is compared
-	// once.
+	// Distinct names as written: each is parsed once, shared by the
+	// records that write it alike, and each pair of them compared once.
 	ids := map[string]int32{}
 	m.nameID = make([]int32, len(records))
 	for i, r := range records {
@@ -202,6 +197,18 @@ func New(records []roster.Record, cfg Config) *Matcher {
 		}
 		m.nameID[i] = id
 	}
+	ids = nil
+	parsed := make([]names.Name, len(m.nameRep))
+	parallel(len(parsed), cfg.Workers, func(lo, hi int) {
+		for x := lo; x < hi; x++ {
+			parsed[x] = ParseName(records[m.nameRep[x]]).Prepared() // compared many times: read once
+		}
+	})
+	parallel(len(records), cfg.Workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m.ps[i] = prepare(records[i], &parsed[m.nameID[i]], lists[i])
+		}
+	})
 	surN, givN := map[string]int{}, map[string]int{}
 	for i := range m.ps {
 		surN[m.ps[i].surTF]++
@@ -244,7 +251,7 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 }
 
 // Name returns the parsed name of record i.
-func (m *Matcher) Name(i int) names.Name { return m.ps[i].name }
+func (m *Matcher) Name(i int) names.Name { return *m.ps[i].name }
 
 // Model returns the model (estimated by Run, or given in the Config).
 func (m *Matcher) Model() Model { return m.model }
@@ -254,8 +261,8 @@ func (m *Matcher) Model() Model { return m.model }
 func (m *Matcher) SameList(i, j int) bool { return m.ps[i].list == m.ps[j].list }
 
 func (m *Matcher) gammaOf(i, j int) gamma {
-	g, _ := compare(&m.ps[i], &m.ps[j])
-	return g
+	a, b := &m.ps[i], &m.ps[j]
+	return nameGamma(names.CompareQuick(*a.name, *b.name)) | otherGamma(a, b)
 }
 
 const chunk = 4096
@@ -307,7 +314,7 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	err := m.chunks(ctx, int64(len(distinct)), "names", func(lo, hi int64) {
 		for k := lo; k < hi; k++ {
 			a, b := m.nameRep[distinct[k]>>32], m.nameRep[distinct[k]&0xFFFFFFFF]
-			nameLv[k] = nameGamma(names.Compare(m.ps[a].name, m.ps[b].name))
+			nameLv[k] = nameGamma(names.CompareQuick(*m.ps[a].name, *m.ps[b].name))
 		}
 	})
 	if err != nil {
@@ -503,7 +510,7 @@ func (c Config) Band(p float64, sameList bool) string {
 // from its already parsed name.
 func (m *Matcher) Fingerprint(i int) string {
 	r := m.recs[i]
-	return fingerprintOf(r.Source, m.ps[i].name, r.BirthYear)
+	return fingerprintOf(r.Source, *m.ps[i].name, r.BirthYear)
 }
 
 // Config returns the configuration with its defaults filled in.

@@ -68,7 +68,9 @@ func TestCompareNames(t *testing.T) {
 		{"Məmmədov Əli Həsən oğlu", "Мамедов Али Гасан оглы", FieldGiven, 2},
 		{"Məmmədov Əli Həsən oğlu", "Ali MAMMADOV", FieldGiven, 2},
 	} {
-		a, b := prepare(rec(tc.a, 1985), 0), prepare(rec(tc.b, 1985), 1)
+		ra, rb := rec(tc.a, 1985), rec(tc.b, 1985)
+		na, nb := ParseName(ra).Prepared(), ParseName(rb).Prepared()
+		a, b := prepare(ra, &na, 0), prepare(rb, &nb, 1)
 		g, _ := compare(&a, &b)
 		if l := g.level(tc.field); l == 0 || l > tc.atMost {
 			t.Errorf("%q vs %q: %s level %s, want at most %s", tc.a, tc.b, FieldNames[tc.field], LevelName(tc.field, l),
