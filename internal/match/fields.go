@@ -60,7 +60,7 @@ func (g *gamma) set(f, l int)   { *g |= gamma(l) << (4 * f) }
 // its other fields normalised once.
 type prepared struct {
 	name    *names.Name // shared by the records that write the name alike
-	list    int32 // index of (source, edition)
+	list    int32       // index of (source, edition)
 	birth   int
 	gender  byte // 'm', 'f' or 0
 	group   string
