@@ -139,7 +139,7 @@ func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now fun
 	var sum matchSummary
 	start := now()
 	t0 := time.Now()
-	recs, err := s.AllRecords(ctx)
+	recs, err := s.MatchRecords(ctx)
 	if err != nil {
 		return sum, err
 	}

@@ -303,6 +303,46 @@ func (s *Store) AllRecords(ctx context.Context) ([]roster.Record, error) {
 	return s.queryRecords(ctx, `ORDER BY l.source, l.edition, r.file_id, r.row`)
 }
 
+// MatchRecords returns every record of every edition, in the order of
+// AllRecords, with only the fields the matcher reads: ID, list, source,
+// edition, reference, the name and its parts, birth year and date, gender,
+// group (key and label), case and arrest date. The source and edition strings are shared
+// by the records of a list. At a million records this is a fraction of
+// AllRecords' memory (no raw rows, notes or other free text).
+func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM records`).Scan(&n); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.list_id, l.source, l.edition, r.ref, r.name, r.surname, r.given,
+	r.patronymic, r.birth_year, r.birth_date, r.gender, r.grp, r.group_raw, r.case_name, r.arrest_date
+	FROM records r JOIN lists l ON l.id = r.list_id ORDER BY l.source, l.edition, r.file_id, r.row`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]roster.Record, 0, n)
+	intern := map[string]string{}
+	in := func(s string) string {
+		if v, ok := intern[s]; ok {
+			return v
+		}
+		intern[s] = s
+		return s
+	}
+	for rows.Next() {
+		var x roster.Record
+		if err := rows.Scan(&x.ID, &x.ListID, &x.Source, &x.Edition, &x.Ref, &x.Name, &x.Surname, &x.Given, &x.Patronymic,
+			&x.BirthYear, &x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate); err != nil {
+			return nil, err
+		}
+		// Few distinct values: share one string each.
+		x.Source, x.Edition, x.Gender, x.Group, x.GroupRaw = in(x.Source), in(x.Edition), in(x.Gender), in(x.Group), in(x.GroupRaw)
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
 // FindRecord resolves a reference ("source:ref" or "source@edition:ref");
 // without an edition, the latest edition of the source that has the ref.
 func (s *Store) FindRecord(ctx context.Context, ref roster.RecordRef) (roster.Record, error) {

@@ -121,3 +121,38 @@ func TestReopenKeepsSchema(t *testing.T) {
 		t.Fatalf("recs=%v err=%v", recs, err)
 	}
 }
+
+// MatchRecords reads the matcher's fields of every record, in the order of
+// AllRecords, and leaves the free text out.
+func TestMatchRecords(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	req := sampleImport("2025-06-01", "Məmmədov Əli", "Həsənova Leyla")
+	r := &req.Files[0].Records[1]
+	r.Surname, r.Given, r.Patronymic = "Həsənova", "Leyla", "Əli qızı"
+	r.BirthYear, r.BirthDate, r.Gender, r.Group, r.GroupRaw = 1990, "1990-02", "f", "journalist", "Jurnalistlər"
+	r.Case, r.ArrestDate, r.Notes, r.Sentence = "Abzas Media işi", "2023-11-21", "a note", "9 years"
+	if _, err := s.Import(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, sampleImport("2025-07-01", "Əliyev Rauf")); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.AllRecords(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.MatchRecords(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(all) || len(got) != 3 {
+		t.Fatalf("MatchRecords gave %d records, AllRecords %d", len(got), len(all))
+	}
+	for i, w := range all {
+		w.Row, w.Location, w.Sentence, w.Status, w.Charges, w.Place, w.Notes, w.Raw = 0, "", "", "", "", "", "", ""
+		if got[i] != w {
+			t.Errorf("record %d:\n got  %+v\n want %+v", i, got[i], w)
+		}
+	}
+}
