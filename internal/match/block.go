@@ -73,40 +73,61 @@ func blockKeys(p *prepared) []blockKey {
 }
 
 // activeKeys picks, for each record, the keys it is blocked on: a key
-// whose block is above its cap is replaced by its refinement.
-func activeKeys(all [][]blockKey) [][]uint64 {
+// whose block is above its cap is replaced by its refinement. Record i's
+// keys, sorted, are keys[off[i]:off[i+1]].
+func activeKeys(all [][]blockKey) (keys []uint64, off []int32) {
 	count := map[uint64]int{}
+	n := 0
 	for _, ks := range all {
 		for _, k := range ks {
 			count[k.base]++
 		}
+		n += len(ks)
 	}
-	out := make([][]uint64, len(all))
+	keys = make([]uint64, 0, n)
+	off = make([]int32, len(all)+1)
 	for i, ks := range all {
-		v := make([]uint64, 0, len(ks))
+		start := len(keys)
 		for _, k := range ks {
 			if k.refined != 0 && count[k.base] > k.cap {
-				v = append(v, k.refined)
+				keys = append(keys, k.refined)
 			} else {
-				v = append(v, k.base)
+				keys = append(keys, k.base)
 			}
 		}
+		v := keys[start:]
 		slices.Sort(v)
-		out[i] = slices.Compact(v)
+		keys = keys[:start+len(slices.Compact(v))]
+		off[i+1] = int32(len(keys))
 	}
-	return out
+	return keys, off
 }
 
-// blocking holds the outcome of blocking.
+// blocking is the outcome of blocking: the blocks, and what it takes to
+// give each candidate pair exactly once without listing the pairs. A
+// pair is given by the first block, in key order, that compares it: by
+// the first small block the two records share, or, when they share none,
+// by the first giant block whose window holds them both.
 type blocking struct {
-	pairs     []pairIdx
-	blocks    int   // blocks with at least two records
-	giant     int   // blocks above the cap, compared by a sliding window
-	allPairs  int64 // n(n-1)/2
-	maxBlock  int   // records in the largest block
-	candidate int64 // pairs before removing those found through several keys
-	filtered  int64 // distinct pairs dropped for a clear birth-year conflict
-	cap       int   // the block cap used (lowered to fit the pair budget)
+	keys   []uint64 // record i's active keys, sorted: keys[off[i]:off[i+1]]
+	off    []int32
+	pos    []int32   // parallel to keys: the record's place in its giant block's window order; -1 in a small block
+	kr     []keyRec  // by key, then record; a giant block's records in window order
+	spans  []span    // the blocks of two records or more, in key order
+	window int       // giant blocks compare each record with the next window records
+	ps     []prepared
+	// Stats.
+	blocks   int   // blocks with at least two records
+	giant    int   // blocks above the cap, compared by a sliding window
+	allPairs int64 // n(n-1)/2
+	maxBlock int   // records in the largest block
+	cap      int   // the block cap used (lowered to fit the pair budget)
+	estimate int64 // pairs the cap was chosen for (before removing pairs found through several keys)
+}
+
+type span struct {
+	s, e  int32
+	giant bool
 }
 
 type pairIdx struct{ i, j int32 }
@@ -119,21 +140,22 @@ type keyRec struct {
 // minBlockCap is as far as a pair budget lowers the block cap.
 const minBlockCap = 50
 
-// block generates each candidate pair once. Blocks of up to maxBlock
+// newBlocking sorts the records into blocks. Blocks of up to maxBlock
 // records give all their pairs; larger blocks are sorted by the records'
 // secondary keys and compared within a sliding window, so that work stays
-// near-linear whatever the distribution of names.
-func block(ps []prepared, keys [][]uint64, maxBlock, window int, budget int64) blocking {
-	var res blocking
+// near-linear whatever the distribution of names. With a budget, the cap
+// comes down (to minBlockCap at least) until the estimated number of pairs
+// fits it.
+func newBlocking(ps []prepared, keys []uint64, off []int32, maxBlock, window int, budget int64, workers int) *blocking {
 	n := len(ps)
-	res.allPairs = int64(n) * int64(n-1) / 2
-	var kr []keyRec
-	for i, ks := range keys {
-		for _, k := range ks {
-			kr = append(kr, keyRec{k, int32(i)})
+	b := &blocking{keys: keys, off: off, window: window, ps: ps, allPairs: int64(n) * int64(n-1) / 2}
+	b.kr = make([]keyRec, 0, len(keys))
+	for i := 0; i < n; i++ {
+		for _, k := range keys[off[i]:off[i+1]] {
+			b.kr = append(b.kr, keyRec{k, int32(i)})
 		}
 	}
-	slices.SortFunc(kr, func(a, b keyRec) int {
+	slices.SortFunc(b.kr, func(a, b keyRec) int {
 		if a.key != b.key {
 			if a.key < b.key {
 				return -1
@@ -142,153 +164,166 @@ func block(ps []prepared, keys [][]uint64, maxBlock, window int, budget int64) b
 		}
 		return int(a.rec - b.rec)
 	})
-	// Sizes, to know which keys are giant. With a pair budget, the cap
-	// comes down until the estimated number of pairs fits it.
-	var sizes []int
-	for s := 0; s < len(kr); {
+	var all []span
+	for s := 0; s < len(b.kr); {
 		e := s + 1
-		for e < len(kr) && kr[e].key == kr[s].key {
+		for e < len(b.kr) && b.kr[e].key == b.kr[s].key {
 			e++
 		}
-		sizes = append(sizes, e-s)
+		if e-s >= 2 {
+			all = append(all, span{s: int32(s), e: int32(e)})
+		}
 		s = e
 	}
-	if budget > 0 {
-		estimate := func(c int) int64 {
-			var t int64
-			for _, n := range sizes {
-				if n <= c {
-					t += int64(n) * int64(n-1) / 2
-				} else {
-					t += int64(n) * int64(window)
-				}
+	estimate := func(c int) int64 {
+		var t int64
+		for _, sp := range all {
+			if n := int64(sp.e - sp.s); n <= int64(c) {
+				t += n * (n - 1) / 2
+			} else {
+				t += n * int64(window)
 			}
-			return t
 		}
+		return t
+	}
+	if budget > 0 {
 		for maxBlock > minBlockCap && estimate(maxBlock) > budget {
 			maxBlock = max(minBlockCap, maxBlock*3/4)
 		}
 	}
-	res.cap = maxBlock
-	giant := map[uint64]bool{}
-	for s, x := 0, 0; s < len(kr); x++ {
-		if sizes[x] > maxBlock {
-			giant[kr[s].key] = true
-		}
-		s += sizes[x]
+	b.cap = maxBlock
+	b.estimate = estimate(maxBlock)
+	b.pos = make([]int32, len(keys))
+	for x := range b.pos {
+		b.pos[x] = -1
 	}
-	// firstShared reports whether key k is the first non-giant key both
-	// records have (keys are sorted).
-	firstShared := func(i, j int32, k uint64) bool {
-		a, b := keys[i], keys[j]
-		x, y := 0, 0
-		for x < len(a) && y < len(b) {
-			switch {
-			case a[x] < b[y]:
-				x++
-			case a[x] > b[y]:
-				y++
-			default:
-				if !giant[a[x]] {
-					return a[x] == k
-				}
-				x++
-				y++
+	var giant []int
+	for x := range all {
+		sp := &all[x]
+		size := int(sp.e - sp.s)
+		b.blocks++
+		b.maxBlock = max(b.maxBlock, size)
+		if size > maxBlock {
+			sp.giant = true
+			b.giant++
+			giant = append(giant, x)
+		}
+	}
+	b.spans = all
+	// Giant blocks: the window order, and each record's place in it. Each
+	// (record, key) belongs to one block, so the blocks are independent.
+	parallel(len(giant), workers, func(lo, hi int) {
+		for _, x := range giant[lo:hi] {
+			sp := all[x]
+			recs := b.kr[sp.s:sp.e]
+			slices.SortFunc(recs, func(x, y keyRec) int { return cmpWindow(&ps[x.rec], &ps[y.rec], x.rec, y.rec) })
+			for p, kr := range recs {
+				b.pos[b.keyIndex(kr.rec, kr.key)] = int32(p)
 			}
 		}
-		return false
+	})
+	return b
+}
+
+// keyIndex returns the index in b.keys of record i's key k.
+func (b *blocking) keyIndex(i int32, k uint64) int {
+	lo, hi := int(b.off[i]), int(b.off[i+1])
+	x, _ := slices.BinarySearch(b.keys[lo:hi], k)
+	return lo + x
+}
+
+// givenHere reports whether the pair (i, j), met in the block of key k,
+// is given by that block: k is the first small key they share, or (when
+// k is giant) they share no small key and no earlier giant key whose
+// window holds them both.
+func (b *blocking) givenHere(i, j int32, k uint64, giant bool) bool {
+	x, xe := int(b.off[i]), int(b.off[i+1])
+	y, ye := int(b.off[j]), int(b.off[j+1])
+	earlier := false // an earlier giant key holds the pair in its window
+	for x < xe && y < ye {
+		ki, kj := b.keys[x], b.keys[y]
+		switch {
+		case ki < kj:
+			x++
+		case ki > kj:
+			y++
+		default:
+			pi, pj := b.pos[x], b.pos[y]
+			if pi < 0 { // the first small block they share gives the pair
+				return !giant && ki == k
+			}
+			if ki < k && abs(int(pi-pj)) <= b.window {
+				earlier = true
+			}
+			x++
+			y++
+		}
 	}
-	sharesSmall := func(i, j int32) bool {
-		a, b := keys[i], keys[j]
-		x, y := 0, 0
-		for x < len(a) && y < len(b) {
-			switch {
-			case a[x] < b[y]:
-				x++
-			case a[x] > b[y]:
-				y++
-			default:
-				if !giant[a[x]] {
-					return true
-				}
-				x++
-				y++
+	return giant && !earlier
+}
+
+// conflict reports a pair that cannot reach the review band, so it is not
+// compared at all: both birth years known and more than 3 years apart
+// with no shared patronymic (the birth year alone weighs about -5 bits
+// against a prior of -9 bits or less), or both patronymics known and
+// different without the same birth year.
+func conflict(a, b *prepared) bool {
+	pa, pb := a.name.PatronymicCoarse, b.name.PatronymicCoarse
+	samePat := pa != "" && pa == pb
+	bothBorn := a.birth != 0 && b.birth != 0
+	if bothBorn && abs(a.birth-b.birth) > 3 && !samePat {
+		return true
+	}
+	return pa != "" && pb != "" && !samePat && !(bothBorn && a.birth == b.birth)
+}
+
+// pairCounts counts the candidate pairs of a walk over blocks.
+type pairCounts struct {
+	given    int64 // pairs given to fn
+	filtered int64 // given by their block but dropped for a clear conflict
+}
+
+// each calls fn(i, j), i < j, for every pair that block sp gives and that
+// does not conflict. With a sample, only pairs whose smaller record the
+// sample accepts are considered.
+func (b *blocking) each(sp span, sample func(int32) bool, c *pairCounts, fn func(i, j int32)) {
+	kr := b.kr[sp.s:sp.e]
+	k := kr[0].key
+	try := func(i, j int32) {
+		if !b.givenHere(i, j, k, sp.giant) {
+			return
+		}
+		if conflict(&b.ps[i], &b.ps[j]) {
+			c.filtered++
+			return
+		}
+		c.given++
+		fn(i, j)
+	}
+	if !sp.giant {
+		// Records are in index order: kr[x].rec < kr[y].rec.
+		for x := range kr {
+			if sample != nil && !sample(kr[x].rec) {
+				continue
+			}
+			for y := x + 1; y < len(kr); y++ {
+				try(kr[x].rec, kr[y].rec)
 			}
 		}
-		return false
+		return
 	}
-	// conflict reports a pair that cannot reach the review band, so it is
-	// not compared at all: both birth years known and more than 3 years
-	// apart with no shared patronymic (the birth year alone weighs about
-	// -5 bits against a prior of -9 bits or less), or both patronymics
-	// known and different without the same birth year.
-	conflict := func(i, j int32) bool {
-		a, b := &ps[i], &ps[j]
-		pa, pb := a.name.PatronymicCoarse, b.name.PatronymicCoarse
-		samePat := pa != "" && pa == pb
-		bothBorn := a.birth != 0 && b.birth != 0
-		if bothBorn && abs(a.birth-b.birth) > 3 && !samePat {
-			return true
-		}
-		return pa != "" && pb != "" && !samePat && !(bothBorn && a.birth == b.birth)
-	}
-	var fromGiant []pairIdx
-	for s := 0; s < len(kr); {
-		e := s + 1
-		for e < len(kr) && kr[e].key == kr[s].key {
-			e++
-		}
-		size := e - s
-		if size < 2 {
-			s = e
-			continue
-		}
-		res.blocks++
-		res.maxBlock = max(res.maxBlock, size)
-		k := kr[s].key
-		if !giant[k] {
-			for x := s; x < e; x++ {
-				for y := x + 1; y < e; y++ {
-					i, j := kr[x].rec, kr[y].rec
-					res.candidate++
-					if firstShared(i, j, k) {
-						if conflict(i, j) {
-							res.filtered++
-							continue
-						}
-						res.pairs = append(res.pairs, pairIdx{i, j})
-					}
-				}
+	for x := range kr {
+		for y := x + 1; y < len(kr) && y <= x+b.window; y++ {
+			i, j := kr[x].rec, kr[y].rec
+			if i > j {
+				i, j = j, i
 			}
-		} else {
-			res.giant++
-			recs := make([]int32, 0, size)
-			for x := s; x < e; x++ {
-				recs = append(recs, kr[x].rec)
+			if sample != nil && !sample(i) {
+				continue
 			}
-			slices.SortFunc(recs, func(a, b int32) int { return cmpWindow(&ps[a], &ps[b], a, b) })
-			for x := range recs {
-				for y := x + 1; y < len(recs) && y <= x+window; y++ {
-					i, j := recs[x], recs[y]
-					if i > j {
-						i, j = j, i
-					}
-					res.candidate++
-					if !sharesSmall(i, j) && !conflict(i, j) {
-						fromGiant = append(fromGiant, pairIdx{i, j})
-					}
-				}
-			}
+			try(i, j)
 		}
-		s = e
 	}
-	if len(fromGiant) > 0 {
-		slices.SortFunc(fromGiant, cmpPair)
-		fromGiant = slices.Compact(fromGiant)
-		res.pairs = append(res.pairs, fromGiant...)
-	}
-	slices.SortFunc(res.pairs, cmpPair)
-	return res
 }
 
 func cmpPair(a, b pairIdx) int {

@@ -167,6 +167,9 @@ func New(records []roster.Record, cfg Config) *Matcher {
 		cfg.PairBudget = max(1_000_000, 60*int64(len(records)))
 	}
 	cfg = cfg.withDefaults()
+	if cfg.Progress != nil {
+		cfg.Progress("prepare", 0, 1)
+	}
 	m := &Matcher{cfg: cfg, recs: records, ps: make([]prepared, len(records))}
 	listIdx := map[string]int32{}
 	lists := make([]int32, len(records))
@@ -265,8 +268,6 @@ func (m *Matcher) gammaOf(i, j int) gamma {
 	return nameGamma(names.CompareQuick(*a.name, *b.name)) | otherGamma(a, b)
 }
 
-const chunk = 4096
-
 // Run blocks, compares, estimates the model (unless one was given) and
 // scores every blocked pair. It returns the pairs at or above the keep
 // floor. It stops early with ctx's error when ctx is done.
@@ -277,6 +278,7 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 			cfg.Progress(stage, done, total)
 		}
 	}
+	progress("block", 0, 1)
 	res := &Result{}
 	res.Stats.Records = len(m.ps)
 	res.Stats.Lists = len(m.lists)
@@ -287,98 +289,210 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 			all[i] = blockKeys(&m.ps[i])
 		}
 	})
-	keys := activeKeys(all)
+	keys, off := activeKeys(all)
 	all = nil
-	bl := block(m.ps, keys, cfg.MaxBlock, cfg.Window, max(0, cfg.PairBudget))
-	keys = nil
+	bl := newBlocking(m.ps, keys, off, cfg.MaxBlock, cfg.Window, max(0, cfg.PairBudget), cfg.Workers)
 	res.Stats.Blocks = bl.blocks
 	res.Stats.GiantBlocks = bl.giant
 	res.Stats.BlockCap = bl.cap
 	res.Stats.LargestBlock = bl.maxBlock
 	res.Stats.AllPairs = bl.allPairs
-	res.Stats.PairsCompared = int64(len(bl.pairs))
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
-	// Compare. Records often carry the very same name as written (one
-	// list's namesakes, one person across editions), so each distinct pair
-	// of names is compared once by the names engine; the other fields are
-	// compared per pair.
-	distinct := make([]uint64, len(bl.pairs))
-	for k, p := range bl.pairs {
-		distinct[k] = m.nameKey(int(p.i), int(p.j))
-	}
-	slices.Sort(distinct)
-	distinct = slices.Compact(distinct)
-	nameLv := make([]gamma, len(distinct))
-	err := m.chunks(ctx, int64(len(distinct)), "names", func(lo, hi int64) {
-		for k := lo; k < hi; k++ {
-			a, b := m.nameRep[distinct[k]>>32], m.nameRep[distinct[k]&0xFFFFFFFF]
-			nameLv[k] = nameGamma(names.CompareQuick(*m.ps[a].name, *m.ps[b].name))
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	pairs := bl.pairs
-	bl.pairs = nil
-	gs := make([]gamma, len(pairs))
-	total := int64(len(pairs))
-	err = m.chunks(ctx, total, "compare", func(lo, hi int64) {
-		for k := lo; k < hi; k++ {
-			p := pairs[k]
-			x, _ := slices.BinarySearch(distinct, m.nameKey(int(p.i), int(p.j)))
-			gs[k] = nameLv[x] | otherGamma(&m.ps[p.i], &m.ps[p.j])
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	distinct, nameLv = nil, nil
-	// Estimate.
+	// Estimate. Pairs are not kept: they are walked once to estimate the
+	// model and once to score them.
 	if !m.hasRun {
-		progress("estimate", 0, 1)
-		u, nr := estimateU(m.ps, cfg.RandomPairs, m.gammaOf)
-		m.model = estimate(patterns(gs), u, res.Stats.AllPairs)
-		m.model.RandomPairs = nr
-		m.model.TFRef = m.tfReference(pairs, gs)
+		if err := m.estimate(ctx, bl, res.Stats.AllPairs); err != nil {
+			return nil, err
+		}
 		m.hasRun = true
-		progress("estimate", 1, 1)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("match: %w", err)
-	}
-	// Score.
-	pw := map[gamma]float64{}
+	// Score every blocked pair, keeping those at or above the keep floor.
 	prior := m.model.PriorWeight()
-	for k, s := range pairs {
-		g := gs[k]
-		w, ok := pw[g]
-		if !ok {
-			w = prior + m.model.patternWeight(g)
-			pw[g] = w
-		}
-		w += m.tfBits(int(s.i), int(s.j), g)
-		p := Probability(w)
-		switch {
-		case p >= cfg.LinkThreshold:
-			res.Stats.Links++
-		case p >= cfg.ReviewThreshold:
-			res.Stats.Reviews++
-		}
-		if p >= cfg.KeepFloor {
-			res.Pairs = append(res.Pairs, Pair{A: int(s.i), B: int(s.j), Weight: w, Probability: p})
-		}
+	type scored struct {
+		pairs          []Pair
+		c              pairCounts
+		links, reviews int
+		pw             map[gamma]float64
 	}
+	outs := make([]scored, cfg.Workers)
+	for w := range outs {
+		outs[w].pw = map[gamma]float64{}
+	}
+	err := m.walk(ctx, bl, "compare", func(w int, sp span) {
+		o := &outs[w]
+		bl.each(sp, nil, &o.c, func(i, j int32) {
+			g := m.gammaOf(int(i), int(j))
+			wt, ok := o.pw[g]
+			if !ok {
+				wt = prior + m.model.patternWeight(g)
+				o.pw[g] = wt
+			}
+			wt += m.tfBits(int(i), int(j), g)
+			p := Probability(wt)
+			switch {
+			case p >= cfg.LinkThreshold:
+				o.links++
+			case p >= cfg.ReviewThreshold:
+				o.reviews++
+			}
+			if p >= cfg.KeepFloor {
+				o.pairs = append(o.pairs, Pair{A: int(i), B: int(j), Weight: wt, Probability: p})
+			}
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, o := range outs {
+		n += len(o.pairs)
+	}
+	res.Pairs = make([]Pair, 0, n)
+	for w := range outs {
+		o := &outs[w]
+		res.Pairs = append(res.Pairs, o.pairs...)
+		o.pairs = nil
+		res.Stats.PairsCompared += o.c.given
+		res.Stats.Links += o.links
+		res.Stats.Reviews += o.reviews
+	}
+	slices.SortFunc(res.Pairs, func(a, b Pair) int {
+		if a.A != b.A {
+			return a.A - b.A
+		}
+		return a.B - b.B
+	})
 	res.Stats.PairsKept = len(res.Pairs)
 	res.Model = m.model
 	return res, nil
 }
 
-// chunks runs fn over [0,total) in chunks on the configured workers,
-// reporting progress from the calling goroutine, and stops early when ctx
-// is done.
-func (m *Matcher) chunks(ctx context.Context, total int64, stage string, fn func(lo, hi int64)) error {
+// emSample is about how many blocked pairs EM reads: above it, a sample.
+const emSample = 2_000_000
+
+// estimate estimates the model: u of the fields other than the names
+// from random pairs, then EM on the comparison patterns of the blocked
+// pairs. Above emSample blocked pairs, EM reads a sample of them: the
+// pairs whose first record falls in a fixed pseudo-random 1 in rate of the
+// records, so every pair has the same chance whatever its pattern, and
+// the counts stand for all the blocked pairs.
+func (m *Matcher) estimate(ctx context.Context, bl *blocking, allPairs int64) error {
+	cfg := m.cfg
+	rate := int64(1)
+	if bl.estimate > emSample {
+		rate = (bl.estimate + emSample - 1) / emSample
+	}
+	var sample func(int32) bool
+	if rate > 1 {
+		sample = func(i int32) bool { return mix64(uint64(i))%uint64(rate) == 0 }
+	}
+	type acc struct {
+		pats map[gamma]int64
+		tf   [2]int64 // sums of log2 of the pair frequency, fixed point
+		tfN  [2]int64
+		c    pairCounts
+	}
+	accs := make([]acc, cfg.Workers)
+	for w := range accs {
+		accs[w].pats = map[gamma]int64{}
+	}
+	err := m.walk(ctx, bl, "estimate", func(w int, sp span) {
+		a := &accs[w]
+		bl.each(sp, sample, &a.c, func(i, j int32) {
+			g := m.gammaOf(int(i), int(j))
+			a.pats[g]++
+			for x, tf := range [2][]float64{m.tfSur, m.tfGiv} {
+				f := FieldSurname
+				if x == 1 {
+					f = FieldGiven
+				}
+				if agreeTF(f, g.level(f)) {
+					if t := max(tf[i], tf[j]); t > 0 {
+						a.tf[x] += int64(math.Round(math.Log2(t) * tfScale))
+						a.tfN[x]++
+					}
+				}
+			}
+		})
+	})
+	if err != nil {
+		return err
+	}
+	counts := map[gamma]int64{}
+	var tf, tfN [2]int64
+	var sampled int64
+	for _, a := range accs {
+		for g, n := range a.pats {
+			counts[g] += n
+		}
+		for x := range 2 {
+			tf[x] += a.tf[x]
+			tfN[x] += a.tfN[x]
+		}
+		sampled += a.c.given
+	}
+	pats := make([]pattern, 0, len(counts))
+	for g, n := range counts {
+		pats = append(pats, pattern{g, float64(n * rate)})
+	}
+	slices.SortFunc(pats, func(a, b pattern) int {
+		if a.g < b.g {
+			return -1
+		}
+		if a.g > b.g {
+			return 1
+		}
+		return 0
+	})
+	if cfg.Progress != nil {
+		cfg.Progress("estimate", 0, 1)
+	}
+	u, nr := estimateU(m.ps, cfg.RandomPairs, m.gammaOf)
+	m.model = estimate(pats, u, allPairs)
+	m.model.RandomPairs = nr
+	if rate > 1 {
+		m.model.EMSampled, m.model.EMRate = sampled, int(rate)
+	}
+	for x := range 2 {
+		if tfN[x] > 0 {
+			m.model.TFRef[x] = math.Exp2(float64(tf[x]) / tfScale / float64(tfN[x]))
+		}
+	}
+	return ctx.Err()
+}
+
+// tfScale is the fixed point of the term-frequency sums, so that their
+// total does not depend on the order the workers add them in.
+const tfScale = 1 << 24
+
+// mix64 is a fixed 64-bit mixer (splitmix64's finaliser).
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// walk calls fn(worker, block) for every block on the configured workers,
+// reporting progress in blocks from the calling goroutine, and stops early
+// when ctx is done.
+func (m *Matcher) walk(ctx context.Context, bl *blocking, stage string, fn func(w int, sp span)) error {
+	const step = 64
+	return m.chunksW(ctx, int64(len(bl.spans)), step, stage, func(w int, lo, hi int64) {
+		for _, sp := range bl.spans[lo:hi] {
+			fn(w, sp)
+		}
+	})
+}
+
+// chunksW runs fn over [0,total) in steps on the configured workers,
+// telling fn which worker runs it, reporting progress from the calling
+// goroutine, and stops early when ctx is done.
+func (m *Matcher) chunksW(ctx context.Context, total, step int64, stage string, fn func(w int, lo, hi int64)) error {
 	cfg := m.cfg
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
@@ -389,12 +503,12 @@ func (m *Matcher) chunks(ctx context.Context, total int64, stage string, fn func
 		go func() {
 			defer wg.Done()
 			for ctx2.Err() == nil {
-				lo := next.Add(chunk) - chunk
+				lo := next.Add(step) - step
 				if lo >= total {
 					return
 				}
-				hi := min(total, lo+chunk)
-				fn(lo, hi)
+				hi := min(total, lo+step)
+				fn(w, lo, hi)
 				done.Add(hi - lo)
 			}
 		}()
@@ -421,43 +535,6 @@ func (m *Matcher) chunks(ctx context.Context, total int64, stage string, fn func
 		return fmt.Errorf("match: %w", err)
 	}
 	return nil
-}
-
-// nameKey identifies the pair of distinct names of records i and j.
-func (m *Matcher) nameKey(i, j int) uint64 {
-	a, b := uint64(m.nameID[i]), uint64(m.nameID[j])
-	if a > b {
-		a, b = b, a
-	}
-	return a<<32 | b
-}
-
-// tfReference is the frequency that gets no adjustment: the geometric mean
-// of the pair frequencies over the blocked pairs that agree on the part,
-// so the adjustment is zero on average where EM estimated the weights.
-func (m *Matcher) tfReference(pairs []pairIdx, gs []gamma) [2]float64 {
-	var out [2]float64
-	for x, tf := range [2][]float64{m.tfSur, m.tfGiv} {
-		f := FieldSurname
-		if x == 1 {
-			f = FieldGiven
-		}
-		var s float64
-		var n int
-		for k, p := range pairs {
-			if agreeTF(f, gs[k].level(f)) {
-				t := max(tf[p.i], tf[p.j])
-				if t > 0 {
-					s += math.Log2(t)
-					n++
-				}
-			}
-		}
-		if n > 0 {
-			out[x] = math.Exp2(s / float64(n))
-		}
-	}
-	return out
 }
 
 // agreeTF reports whether level l of field f is an agreement that the

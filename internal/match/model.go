@@ -29,7 +29,9 @@ type Model struct {
 	Iterations  int                  `json:"em_iterations"`
 	Converged   bool                 `json:"em_converged"`
 	RandomPairs int                  `json:"random_pairs"`
-	EMPairs     int64                `json:"em_pairs"`
+	EMPairs     int64                `json:"em_pairs"`            // blocked pairs EM stands for
+	EMSampled   int64                `json:"em_sampled,omitempty"` // pairs EM read: 1 in EMRate of the blocked pairs
+	EMRate      int                  `json:"em_rate,omitempty"`
 	Patterns    int                  `json:"em_patterns"`
 	TFRef       [2]float64           `json:"tf_reference"` // surname, given: the frequency that gets no adjustment
 }
