@@ -111,10 +111,10 @@ func activeKeys(all [][]blockKey) (keys []uint64, off []int32) {
 type blocking struct {
 	keys   []uint64 // record i's active keys, sorted: keys[off[i]:off[i+1]]
 	off    []int32
-	pos    []int32   // parallel to keys: the record's place in its giant block's window order; -1 in a small block
-	kr     []keyRec  // by key, then record; a giant block's records in window order
-	spans  []span    // the blocks of two records or more, in key order
-	window int       // giant blocks compare each record with the next window records
+	pos    []int32  // parallel to keys: the record's place in its giant block's window order; -1 in a small block
+	kr     []keyRec // by key, then record; a giant block's records in window order
+	spans  []span   // the blocks of two records or more, in key order
+	window int      // giant blocks compare each record with the next window records
 	ps     []prepared
 	// Stats.
 	blocks   int   // blocks with at least two records

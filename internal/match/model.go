@@ -29,7 +29,7 @@ type Model struct {
 	Iterations  int                  `json:"em_iterations"`
 	Converged   bool                 `json:"em_converged"`
 	RandomPairs int                  `json:"random_pairs"`
-	EMPairs     int64                `json:"em_pairs"`            // blocked pairs EM stands for
+	EMPairs     int64                `json:"em_pairs"`             // blocked pairs EM stands for
 	EMSampled   int64                `json:"em_sampled,omitempty"` // pairs EM read: 1 in EMRate of the blocked pairs
 	EMRate      int                  `json:"em_rate,omitempty"`
 	Patterns    int                  `json:"em_patterns"`
