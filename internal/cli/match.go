@@ -172,7 +172,7 @@ func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now fun
 		AnalystLinks: pl.Output.AnalystLinks, Refused: pl.Output.Refused, LinkThreshold: mc.LinkThreshold,
 		ReviewThresh: mc.ReviewThreshold, Model: pl.Result.Model}
 	run := store.MatchRun{StartedAt: start, LinkThreshold: mc.LinkThreshold, ReviewThreshold: mc.ReviewThreshold,
-		Members: pl.Members, Retired: pl.Assign.Retired}
+		Members: pl.Members(), Retired: pl.Assign.Retired}
 	for _, p := range pl.Assign.New {
 		run.NewPersons = append(run.NewPersons, store.PersonRow{Seq: p.Seq, ID: p.ID})
 	}
@@ -182,23 +182,25 @@ func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now fun
 	for _, e := range pl.Assign.Events {
 		run.History = append(run.History, store.HistoryEvent{PersonID: e.PersonID, Event: e.Event, Other: e.Other})
 	}
-	for _, p := range pl.Pairs {
-		a, b := pl.Records[p.A], pl.Records[p.B]
-		if a.Key > b.Key {
-			a, b = b, a
-		}
-		ex := struct {
-			Reason string `json:"reason"`
-			match.Explanation
-		}{p.Reason, p.Explanation}
-		js, _ := json.Marshal(ex)
-		run.Pairs = append(run.Pairs, store.PairRow{A: roster.RecordRef{Source: a.Source, Edition: a.Edition, Ref: a.Ref},
-			B: roster.RecordRef{Source: b.Source, Edition: b.Edition, Ref: b.Ref}, Probability: p.Probability, Band: p.Band,
-			Explanation: string(js)})
-		if p.Band == "duplicate" {
+	for _, f := range pl.Output.Flagged {
+		if f.Band == "duplicate" {
 			sum.Duplicates++
 		} else {
 			sum.ReviewPairs++
+		}
+	}
+	run.Pairs = func(yield func(store.PairRow) bool) {
+		for p := range pl.Pairs() {
+			a, b := pl.Records[p.A], pl.Records[p.B]
+			if a.Key > b.Key {
+				a, b = b, a
+			}
+			row := store.PairRow{A: roster.RecordRef{Source: a.Source, Edition: a.Edition, Ref: a.Ref},
+				B: roster.RecordRef{Source: b.Source, Edition: b.Edition, Ref: b.Ref}, Probability: p.Probability, Band: p.Band,
+				Explanation: p.JSON}
+			if !yield(row) {
+				return
+			}
 		}
 	}
 	run.FinishedAt = now()

@@ -226,3 +226,29 @@ func TestAssignIDs(t *testing.T) {
 		}
 	})
 }
+
+// rendered gives every item in order, whatever the workers, and a reader
+// may stop early.
+func TestRenderedInOrder(t *testing.T) {
+	for _, tc := range []struct{ n, workers, stop int }{{0, 2, -1}, {10, 2, -1}, {10000, 2, -1}, {10000, 3, 4100}, {9000, 1, -1}} {
+		var got []int
+		for v := range rendered(tc.n, tc.workers, func(k int) int { return k * 2 }) {
+			if len(got) == tc.stop {
+				break
+			}
+			got = append(got, v)
+		}
+		want := tc.n
+		if tc.stop >= 0 {
+			want = tc.stop
+		}
+		if len(got) != want {
+			t.Fatalf("n=%d workers=%d: got %d items, want %d", tc.n, tc.workers, len(got), want)
+		}
+		for k, v := range got {
+			if v != 2*k {
+				t.Fatalf("n=%d workers=%d: item %d is %d, want %d", tc.n, tc.workers, k, v, 2*k)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/roster-coalition/roster/internal/roster"
@@ -47,9 +48,9 @@ type MatchRun struct {
 	NewPersons      []PersonRow         // Seq and ID of the persons this run created
 	Redirects       []PersonRow         // ID merged into RedirectTo
 	Retired         []string            // IDs with no records left
-	Members         []roster.Membership // the complete new assignment
-	History         []HistoryEvent      // RunID and At are filled in
-	Pairs           []PairRow
+	Members         iter.Seq[roster.Membership] // the complete new assignment, read once while writing
+	History         []HistoryEvent              // RunID and At are filled in
+	Pairs           iter.Seq[PairRow]           // read once while writing
 }
 
 // RunRow is a row of the runs table.
@@ -145,16 +146,20 @@ func (s *Store) SaveMatchRun(ctx context.Context, run MatchRun) (int64, error) {
 		}
 		defer ins.Close()
 		active := map[string]bool{}
-		for _, m := range run.Members {
+		for m := range orNone(run.Members) {
 			var rid any
 			if m.RecordID != 0 {
 				rid = m.RecordID
 			}
-			if _, err := ins.ExecContext(ctx, m.PersonID, m.Source, m.Edition, m.Ref, m.Fingerprint, rid, m.Link, m.Score,
+			if _, err = ins.ExecContext(ctx, m.PersonID, m.Source, m.Edition, m.Ref, m.Fingerprint, rid, m.Link, m.Score,
 				m.Explanation, runID); err != nil {
-				return fmt.Errorf("insert member %s: %w", roster.FormatRef(m.Source, m.Edition, m.Ref, true), err)
+				err = fmt.Errorf("insert member %s: %w", roster.FormatRef(m.Source, m.Edition, m.Ref, true), err)
+				break
 			}
 			active[m.PersonID] = true
+		}
+		if err != nil {
+			return err
 		}
 		up, err := tx.PrepareContext(ctx, `UPDATE persons SET status = 'active', redirect_to = NULL, updated_run = ? WHERE id = ?`)
 		if err != nil {
@@ -181,8 +186,8 @@ func (s *Store) SaveMatchRun(ctx context.Context, run MatchRun) (int64, error) {
 			return err
 		}
 		defer pi.Close()
-		for _, p := range run.Pairs {
-			if _, err := pi.ExecContext(ctx, runID, p.A.Source, p.A.Edition, p.A.Ref, p.B.Source, p.B.Edition, p.B.Ref,
+		for p := range orNone(run.Pairs) {
+			if _, err = pi.ExecContext(ctx, runID, p.A.Source, p.A.Edition, p.A.Ref, p.B.Source, p.B.Edition, p.B.Ref,
 				p.Probability, p.Band, orJSON(p.Explanation)); err != nil {
 				return fmt.Errorf("insert pair: %w", err)
 			}
@@ -193,6 +198,14 @@ func (s *Store) SaveMatchRun(ctx context.Context, run MatchRun) (int64, error) {
 		return 0, fmt.Errorf("save match run: %w", err)
 	}
 	return runID, nil
+}
+
+// orNone is seq, or an empty sequence when seq is nil.
+func orNone[T any](seq iter.Seq[T]) iter.Seq[T] {
+	if seq == nil {
+		return func(func(T) bool) {}
+	}
+	return seq
 }
 
 func orJSON(s string) string {

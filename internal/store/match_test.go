@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,10 +20,10 @@ func TestSaveMatchRun(t *testing.T) {
 	now := time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)
 	run1 := store.MatchRun{StartedAt: now, FinishedAt: now, LinkThreshold: .9, ReviewThreshold: .3,
 		NewPersons: []store.PersonRow{{Seq: 1, ID: "P-000001"}, {Seq: 2, ID: "P-000002"}},
-		Members:    []roster.Membership{member("P-000001", "1"), member("P-000002", "2")},
+		Members:    slices.Values([]roster.Membership{member("P-000001", "1"), member("P-000002", "2")}),
 		History:    []store.HistoryEvent{{PersonID: "P-000001", Event: "created"}, {PersonID: "P-000002", Event: "created"}},
-		Pairs: []store.PairRow{{A: roster.RecordRef{Source: "ipm", Edition: "2025-06-01", Ref: "1"},
-			B: roster.RecordRef{Source: "ipm", Edition: "2025-06-01", Ref: "2"}, Probability: .95, Band: "duplicate"}},
+		Pairs: slices.Values([]store.PairRow{{A: roster.RecordRef{Source: "ipm", Edition: "2025-06-01", Ref: "1"},
+			B: roster.RecordRef{Source: "ipm", Edition: "2025-06-01", Ref: "2"}, Probability: .95, Band: "duplicate"}}),
 	}
 	if _, err := s.SaveMatchRun(ctx, run1); err != nil {
 		t.Fatal(err)
@@ -36,7 +37,7 @@ func TestSaveMatchRun(t *testing.T) {
 			NewPersons: []store.PersonRow{{Seq: 3, ID: "P-000003"}},
 			// The second member names a person that does not exist: the
 			// insert fails after the old members were deleted.
-			Members: []roster.Membership{member("P-000003", "1"), member("P-999999", "2")},
+			Members: slices.Values([]roster.Membership{member("P-000003", "1"), member("P-999999", "2")}),
 		}
 		if _, err := s.SaveMatchRun(ctx, bad); err == nil {
 			t.Fatal("want an error")
@@ -61,7 +62,7 @@ func TestSaveMatchRun(t *testing.T) {
 		cancel()
 		run := run1
 		run.NewPersons = nil
-		run.Members = []roster.Membership{member("P-000001", "1"), member("P-000001", "2")}
+		run.Members = slices.Values([]roster.Membership{member("P-000001", "1"), member("P-000001", "2")})
 		if _, err := s.SaveMatchRun(cctx, run); err == nil {
 			t.Fatal("want an error")
 		}
@@ -74,7 +75,7 @@ func TestSaveMatchRun(t *testing.T) {
 	t.Run("a merge leaves a redirect", func(t *testing.T) {
 		run2 := store.MatchRun{StartedAt: now, FinishedAt: now, LinkThreshold: .9, ReviewThreshold: .3,
 			Redirects: []store.PersonRow{{ID: "P-000002", RedirectTo: "P-000001"}},
-			Members:   []roster.Membership{member("P-000001", "1"), member("P-000001", "2")},
+			Members:   slices.Values([]roster.Membership{member("P-000001", "1"), member("P-000001", "2")}),
 			History:   []store.HistoryEvent{{PersonID: "P-000002", Event: "merged-into", Other: "P-000001"}},
 		}
 		if _, err := s.SaveMatchRun(ctx, run2); err != nil {
