@@ -44,10 +44,10 @@ type MatchRun struct {
 	FinishedAt      time.Time
 	LinkThreshold   float64
 	ReviewThreshold float64
-	Stats           string              // JSON
-	NewPersons      []PersonRow         // Seq and ID of the persons this run created
-	Redirects       []PersonRow         // ID merged into RedirectTo
-	Retired         []string            // IDs with no records left
+	Stats           string                      // JSON
+	NewPersons      []PersonRow                 // Seq and ID of the persons this run created
+	Redirects       []PersonRow                 // ID merged into RedirectTo
+	Retired         []string                    // IDs with no records left
 	Members         iter.Seq[roster.Membership] // the complete new assignment, read once while writing
 	History         []HistoryEvent              // RunID and At are filled in
 	Pairs           iter.Seq[PairRow]           // read once while writing
