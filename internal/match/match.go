@@ -201,10 +201,13 @@ func New(records []roster.Record, cfg Config) *Matcher {
 		m.nameID[i] = id
 	}
 	ids = nil
+	// Compared many times: prepared once, and the parts spelled alike
+	// (one surname in a thousand names) prepared and kept once.
 	parsed := make([]names.Name, len(m.nameRep))
+	pr := names.NewPreparer()
 	parallel(len(parsed), cfg.Workers, func(lo, hi int) {
 		for x := lo; x < hi; x++ {
-			parsed[x] = ParseName(records[m.nameRep[x]]).Prepared() // compared many times: read once
+			parsed[x] = pr.Prepare(ParseName(records[m.nameRep[x]]))
 		}
 	})
 	parallel(len(records), cfg.Workers, func(lo, hi int) {

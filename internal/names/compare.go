@@ -274,7 +274,7 @@ type seq struct {
 }
 
 // newSeqs makes the seqs of ps with one allocation per kind of slice.
-func newSeqs(ps *[6][]rune) (out [6]seq) {
+func newSeqs(ps *[2][]rune) (out [2]seq) {
 	n := 0
 	for _, p := range ps {
 		n += len(p)
@@ -407,7 +407,7 @@ type part struct {
 	raw    string
 }
 
-func (p part) empty() bool { return len(p.ph) == 0 }
+func (p *part) empty() bool { return len(p.ph) == 0 }
 
 func partFromRaw(raw, key string, surname bool) part {
 	var ph []rune
@@ -435,21 +435,77 @@ func partFromRaw(raw, key string, surname bool) part {
 
 // prepared holds the parts of a Name as Compare reads them; Parse and
 // FromParts compute it once so that Compare does not re-read the spellings.
+// Parts are never modified, so names may share them (see Preparer).
 type prepared struct {
-	sur, giv, pat part
+	sur, giv, pat *part
 }
 
-func prepare(n Name) *prepared {
-	p := &prepared{
-		sur: partFromRaw(n.SurnameRaw, n.SurnameKey, true),
-		giv: partFromRaw(n.GivenRaw, n.GivenKey, true),
-		pat: patronymicPart(n),
+func prepare(n Name) *prepared { return (*Preparer)(nil).prepared(n) }
+
+// Preparer prepares names as [Name.Prepared] does, and shares the prepared
+// parts between names that write a part alike (one surname spelled the
+// same way in a thousand names is prepared once and kept once). It is
+// safe for concurrent use. A matcher of a million records keeps a few
+// hundred bytes per name instead of a few kilobytes.
+type Preparer struct {
+	mu    sync.Mutex
+	parts map[string]*part
+}
+
+// NewPreparer returns an empty Preparer.
+func NewPreparer() *Preparer { return &Preparer{parts: map[string]*part{}} }
+
+// Prepare returns n with its prepared parts, shared where they can be.
+func (c *Preparer) Prepare(n Name) Name {
+	if n.prep == nil {
+		n.prep = c.prepared(n)
 	}
-	ss := newSeqs(&[6][]rune{p.sur.ph, p.sur.stem, p.giv.ph, p.giv.stem, p.pat.ph, p.pat.stem})
-	p.sur.phs, p.sur.stems = ss[0], ss[1]
-	p.giv.phs, p.giv.stems = ss[2], ss[3]
-	p.pat.phs, p.pat.stems = ss[4], ss[5]
+	return n
+}
+
+func (c *Preparer) prepared(n Name) *prepared {
+	return &prepared{
+		sur: c.part('s', n.SurnameRaw, n.SurnameKey),
+		giv: c.part('g', n.GivenRaw, n.GivenKey),
+		pat: c.part('p', n.PatronymicRaw, n.PatronymicKey),
+	}
+}
+
+// part returns the prepared part of kind 's' (surname), 'g' (given name)
+// or 'p' (patronymic) written raw with fine key key; a nil Preparer makes
+// a new one each time.
+func (c *Preparer) part(kind byte, raw, key string) *part {
+	if c == nil {
+		return newPart(kind, raw, key)
+	}
+	k := string(kind) + raw + "\x00" + key
+	c.mu.Lock()
+	p, ok := c.parts[k]
+	c.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = newPart(kind, raw, key)
+	c.mu.Lock()
+	if q, ok := c.parts[k]; ok {
+		p = q
+	} else {
+		c.parts[k] = p
+	}
+	c.mu.Unlock()
 	return p
+}
+
+func newPart(kind byte, raw, key string) *part {
+	p := partFromRaw(raw, key, kind != 'p')
+	if kind == 'p' {
+		if cut, _ := ruPatronymic(p.ph); cut > 0 {
+			p.ph = p.ph[:cut]
+		}
+	}
+	ss := newSeqs(&[2][]rune{p.ph, p.stem})
+	p.phs, p.stems = ss[0], ss[1]
+	return &p
 }
 
 // parts returns the prepared parts of n, computing them when n was not
@@ -459,14 +515,6 @@ func (n *Name) parts() *prepared {
 		return n.prep
 	}
 	return prepare(*n)
-}
-
-func patronymicPart(n Name) part {
-	p := partFromRaw(n.PatronymicRaw, n.PatronymicKey, false)
-	if cut, _ := ruPatronymic(p.ph); cut > 0 {
-		p.ph = p.ph[:cut]
-	}
-	return p
 }
 
 // pscore is a PartScore whose rules are kept as IDs until the alignment
@@ -485,7 +533,7 @@ func (p *pscore) render() PartScore {
 }
 
 // comparePlain compares a given name or patronymic.
-func comparePlain(sc *scratch, a, b part) pscore {
+func comparePlain(sc *scratch, a, b *part) pscore {
 	if a.empty() || b.empty() {
 		return pscore{ps: PartScore{Missing: true, Relation: "missing"}}
 	}
@@ -509,7 +557,7 @@ func relation(cost, sim float64, generic bool, thr float64) string {
 }
 
 // compareSurname compares stems and surname forms.
-func compareSurname(sc *scratch, a, b part) pscore {
+func compareSurname(sc *scratch, a, b *part) pscore {
 	if a.empty() || b.empty() {
 		return pscore{ps: PartScore{Missing: true, Relation: "missing"}}
 	}

@@ -161,6 +161,7 @@ func TestCompareGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, bad := 0, 0
+	shared := NewPreparer()
 	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
 		var g goldenCase
 		if err := json.Unmarshal(line, &g); err != nil {
@@ -175,6 +176,11 @@ func TestCompareGolden(t *testing.T) {
 		g.C = Compare(x, y)
 		if again, _ := json.Marshal(g); !bytes.Equal(again, got) {
 			t.Errorf("unprepared names compare otherwise:\n got  %s\n prepared %s", again, got)
+		}
+		// The same with parts shared through one Preparer for all cases.
+		g.C = Compare(shared.Prepare(x), shared.Prepare(y))
+		if again, _ := json.Marshal(g); !bytes.Equal(again, got) {
+			t.Errorf("names prepared by a shared Preparer compare otherwise:\n got  %s\n prepared %s", again, got)
 		}
 		// CompareQuick agrees on everything but the rules.
 		full := Compare(x, y)
