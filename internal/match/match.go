@@ -266,6 +266,28 @@ func (m *Matcher) Model() Model { return m.model }
 // the same source.
 func (m *Matcher) SameList(i, j int) bool { return m.ps[i].list == m.ps[j].list }
 
+// nameCache remembers the name levels of recently compared pairs of
+// distinct names: blocks of namesakes compare the same two spellings
+// again and again. Each worker has its own.
+type nameCache [1 << 14]struct {
+	key uint64 // the two name IDs, smaller first, plus one (0: empty)
+	g   gamma
+}
+
+// gammaWith is gammaOf with the names' levels looked up in c first.
+func (m *Matcher) gammaWith(c *nameCache, i, j int32) gamma {
+	a, b := m.nameID[i], m.nameID[j]
+	if a > b {
+		a, b = b, a
+	}
+	k := (uint64(a)<<32 | uint64(b)) + 1
+	e := &c[mix64(k)&(uint64(len(c))-1)]
+	if e.key != k {
+		e.key, e.g = k, nameGamma(names.CompareQuick(*m.ps[i].name, *m.ps[j].name))
+	}
+	return e.g | otherGamma(&m.ps[i], &m.ps[j])
+}
+
 func (m *Matcher) gammaOf(i, j int) gamma {
 	a, b := &m.ps[i], &m.ps[j]
 	return nameGamma(names.CompareQuick(*a.name, *b.name)) | otherGamma(a, b)
@@ -320,13 +342,14 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 		pw             map[gamma]float64
 	}
 	outs := make([]scored, cfg.Workers)
+	caches := make([]nameCache, cfg.Workers)
 	for w := range outs {
 		outs[w].pw = map[gamma]float64{}
 	}
 	err := m.walk(ctx, bl, "compare", func(w int, sp span) {
 		o := &outs[w]
 		bl.each(sp, nil, &o.c, func(i, j int32) {
-			g := m.gammaOf(int(i), int(j))
+			g := m.gammaWith(&caches[w], i, j)
 			wt, ok := o.pw[g]
 			if !ok {
 				wt = prior + m.model.patternWeight(g)
@@ -398,13 +421,14 @@ func (m *Matcher) estimate(ctx context.Context, bl *blocking, allPairs int64) er
 		c    pairCounts
 	}
 	accs := make([]acc, cfg.Workers)
+	caches := make([]nameCache, cfg.Workers)
 	for w := range accs {
 		accs[w].pats = map[gamma]int64{}
 	}
 	err := m.walk(ctx, bl, "estimate", func(w int, sp span) {
 		a := &accs[w]
 		bl.each(sp, sample, &a.c, func(i, j int32) {
-			g := m.gammaOf(int(i), int(j))
+			g := m.gammaWith(&caches[w], i, j)
 			a.pats[g]++
 			for x, tf := range [2][]float64{m.tfSur, m.tfGiv} {
 				f := FieldSurname
