@@ -219,8 +219,19 @@ func Build(in Input) Output {
 		}
 		s.lists[i] = []int32{l}
 	}
-	key := func(i int) string { return in.Records[i].Key }
-	// cmpPair orders pairs by their records' keys.
+	// Records are ordered by key: sort them once and compare ranks.
+	byKey := make([]int32, n)
+	for i := range byKey {
+		byKey[i] = int32(i)
+	}
+	slices.SortFunc(byKey, func(a, b int32) int { return cmp.Compare(in.Records[a].Key, in.Records[b].Key) })
+	rank := make([]int32, n)
+	for r, i := range byKey {
+		rank[i] = int32(r)
+	}
+	byKey = nil
+	key := func(i int) int32 { return rank[i] }
+	// cmpKeys orders pairs by their records' keys.
 	cmpKeys := func(a1, b1, a2, b2 int) int {
 		x1, y1 := key(a1), key(b1)
 		if x1 > y1 {

@@ -339,23 +339,23 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 		pairs          []Pair
 		c              pairCounts
 		links, reviews int
-		pw             map[gamma]float64
+		pw             [1 << 12]struct { // pattern weights, direct-mapped
+			g  gamma
+			ok bool
+			w  float64
+		}
 	}
 	outs := make([]scored, cfg.Workers)
 	caches := make([]nameCache, cfg.Workers)
-	for w := range outs {
-		outs[w].pw = map[gamma]float64{}
-	}
 	err := m.walk(ctx, bl, "compare", func(w int, sp span) {
 		o := &outs[w]
 		bl.each(sp, nil, &o.c, func(i, j int32) {
 			g := m.gammaWith(&caches[w], i, j)
-			wt, ok := o.pw[g]
-			if !ok {
-				wt = prior + m.model.patternWeight(g)
-				o.pw[g] = wt
+			e := &o.pw[mix64(uint64(g))&(uint64(len(o.pw))-1)]
+			if !e.ok || e.g != g {
+				e.g, e.ok, e.w = g, true, prior+m.model.patternWeight(g)
 			}
-			wt += m.tfBits(int(i), int(j), g)
+			wt := e.w + m.tfBits(int(i), int(j), g)
 			p := Probability(wt)
 			switch {
 			case p >= cfg.LinkThreshold:

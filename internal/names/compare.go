@@ -523,12 +523,17 @@ type pscore struct {
 	ps     PartScore // Rules nil until render
 	rules  ruleSet
 	sa, sb string // scripts of the two sides
-	extra  string // a form or gender rule shown after the others
+	extra  string // a gender rule shown after the others
+	fa, fb Form   // the two surname forms, when they differ: a form rule shown after the others
 }
 
 func (p *pscore) render() PartScore {
 	ps := p.ps
-	ps.Rules = routeRules(p.rules, p.sa, p.sb, p.extra)
+	extra := p.extra
+	if p.fa != p.fb {
+		extra = formRule(p.fa, p.fb) // built only when shown
+	}
+	ps.Rules = routeRules(p.rules, p.sa, p.sb, extra)
 	return ps
 }
 
@@ -568,7 +573,7 @@ func compareSurname(sc *scratch, a, b *part) pscore {
 	switch {
 	case a.form != b.form:
 		ps.Sim = sim * 0.85
-		p.extra = formRule(a.form, b.form)
+		p.fa, p.fb = a.form, b.form
 		if sim >= familyThreshold {
 			ps.Relation = "family"
 		} else {
