@@ -70,22 +70,33 @@ type PrevMember struct {
 }
 
 // CurrentMembers returns the memberships of the last run with the seq of
-// each person, sorted by source, edition and ref.
+// each person, sorted by source, edition and ref, without their
+// explanations (the next match reads them for the IDs only). Source and
+// edition strings are shared by the members of a list.
 func (s *Store) CurrentMembers(ctx context.Context) ([]PrevMember, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT m.person_id, p.seq, m.source, m.edition, m.ref, m.fingerprint,
-		coalesce(m.record_id, 0), m.link, m.score, m.explanation
+		coalesce(m.record_id, 0), m.link, m.score
 		FROM members m JOIN persons p ON p.id = m.person_id ORDER BY m.source, m.edition, m.ref`)
 	if err != nil {
 		return nil, fmt.Errorf("read members: %w", err)
 	}
 	defer rows.Close()
 	var out []PrevMember
+	intern := map[string]string{}
+	in := func(s string) string {
+		if v, ok := intern[s]; ok {
+			return v
+		}
+		intern[s] = s
+		return s
+	}
 	for rows.Next() {
 		var m PrevMember
 		if err := rows.Scan(&m.PersonID, &m.Seq, &m.Source, &m.Edition, &m.Ref, &m.Fingerprint, &m.RecordID, &m.Link,
-			&m.Score, &m.Explanation); err != nil {
+			&m.Score); err != nil {
 			return nil, fmt.Errorf("read members: %w", err)
 		}
+		m.Source, m.Edition, m.Link = in(m.Source), in(m.Edition), in(m.Link)
 		out = append(out, m)
 	}
 	return out, rows.Err()
