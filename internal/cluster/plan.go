@@ -184,7 +184,7 @@ func (pl *Plan) Pairs() iter.Seq[PlanPair] {
 		js, _ := json.Marshal(struct {
 			Reason string `json:"reason"`
 			match.Explanation
-		}{p.Reason, p.Explanation})
+		}{p.Reason, p.Explanation.Rounded()})
 		p.JSON = string(js)
 		return p
 	})

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/roster-coalition/roster/internal/names"
@@ -107,4 +108,36 @@ func fieldValue(f int, r roster.Record, n *names.Name) string {
 		return r.ArrestDate
 	}
 	return ""
+}
+
+// Rounded returns the explanation with its numbers rounded for storage and
+// display: weights to 1/10,000 of a bit, m and u to four significant
+// digits, the probability to six decimals. A stored explanation is then
+// about half the size, and the pair's exact probability is kept apart.
+func (e Explanation) Rounded() Explanation {
+	e.Prior = roundTo(e.Prior, 4)
+	e.Weight = roundTo(e.Weight, 4)
+	e.Probability = roundTo(e.Probability, 6)
+	e.NameScore = roundTo(e.NameScore, 4)
+	fs := make([]FieldWeight, len(e.Fields))
+	for k, f := range e.Fields {
+		f.M, f.U = roundSig(f.M, 4), roundSig(f.U, 4)
+		f.Weight, f.TF = roundTo(f.Weight, 4), roundTo(f.TF, 4)
+		fs[k] = f
+	}
+	e.Fields = fs
+	return e
+}
+
+func roundTo(x float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(x*p) / p
+}
+
+func roundSig(x float64, digits int) float64 {
+	if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	d := math.Ceil(math.Log10(math.Abs(x)))
+	return roundTo(x, digits-int(d))
 }

@@ -269,3 +269,25 @@ func BenchmarkMatch10k(b *testing.B) {
 		}
 	}
 }
+
+func TestRounded(t *testing.T) {
+	e := Explanation{Prior: -13.615296785108612, Weight: 3.7428512924145645, Probability: 0.9304968632628414, NameScore: 0.9349999999999999,
+		Fields: []FieldWeight{{M: 0.21458466481616642, U: 0.007390438247011953, Weight: 4.8597432505289655, TF: -0.36180564052818664}}}
+	r := e.Rounded()
+	f := r.Fields[0]
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"prior", r.Prior, -13.6153}, {"weight", r.Weight, 3.7429}, {"probability", r.Probability, 0.930497},
+		{"name score", r.NameScore, 0.935}, {"m", f.M, 0.2146}, {"u", f.U, 0.00739}, {"field weight", f.Weight, 4.8597},
+		{"tf", f.TF, -0.3618},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	if e.Fields[0].M != 0.21458466481616642 {
+		t.Error("Rounded changed the original")
+	}
+}
