@@ -128,10 +128,10 @@ func sharesSmallKey(bl *blocking, i, j int32) bool {
 func TestNameCacheAgrees(t *testing.T) {
 	recs := namesakes(600, 3)
 	m := New(recs, Config{Workers: 1})
-	var c nameCache
+	c := &newNameCaches(1)[0]
 	for i := range int32(len(recs)) {
 		for j := i + 1; j < int32(len(recs)); j += 7 {
-			if got, want := m.gammaWith(&c, i, j), m.gammaOf(int(i), int(j)); got != want {
+			if got, want := m.gammaWith(c, i, j), m.gammaOf(int(i), int(j)); got != want {
 				t.Fatalf("records %d, %d: cached %x, afresh %x", i, j, got, want)
 			}
 		}

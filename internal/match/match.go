@@ -266,24 +266,36 @@ func (m *Matcher) Model() Model { return m.model }
 // the same source.
 func (m *Matcher) SameList(i, j int) bool { return m.ps[i].list == m.ps[j].list }
 
-// nameCache remembers the name levels of recently compared pairs of
-// distinct names: blocks of namesakes compare the same two spellings
-// again and again. Each worker has its own.
-type nameCache [1 << 14]struct {
-	key uint64 // the two name IDs, smaller first, plus one (0: empty)
-	g   gamma
+// nameCache is a worker's memory of name comparisons: the levels of
+// recently compared pairs of distinct names (blocks of namesakes compare
+// the same two spellings again and again), and a names.Comparer that
+// remembers comparisons of name parts (the names share their parts).
+type nameCache struct {
+	cmp   *names.Comparer
+	names [1 << 14]struct {
+		key uint64 // the two name IDs, smaller first, plus one (0: empty)
+		g   gamma
+	}
 }
 
-// gammaWith is gammaOf with the names' levels looked up in c first.
+func newNameCaches(n int) []nameCache {
+	cs := make([]nameCache, n)
+	for w := range cs {
+		cs[w].cmp = names.NewComparer()
+	}
+	return cs
+}
+
+// gammaWith is gammaOf with the names compared through c.
 func (m *Matcher) gammaWith(c *nameCache, i, j int32) gamma {
 	a, b := m.nameID[i], m.nameID[j]
 	if a > b {
 		a, b = b, a
 	}
 	k := (uint64(a)<<32 | uint64(b)) + 1
-	e := &c[mix64(k)&(uint64(len(c))-1)]
+	e := &c.names[mix64(k)&(uint64(len(c.names))-1)]
 	if e.key != k {
-		e.key, e.g = k, nameGamma(names.CompareQuick(*m.ps[i].name, *m.ps[j].name))
+		e.key, e.g = k, nameGamma(c.cmp.CompareQuick(m.ps[i].name, m.ps[j].name))
 	}
 	return e.g | otherGamma(&m.ps[i], &m.ps[j])
 }
@@ -346,7 +358,7 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 		}
 	}
 	outs := make([]scored, cfg.Workers)
-	caches := make([]nameCache, cfg.Workers)
+	caches := newNameCaches(cfg.Workers)
 	err := m.walk(ctx, bl, "compare", func(w int, sp span) {
 		o := &outs[w]
 		bl.each(sp, nil, &o.c, func(i, j int32) {
@@ -421,7 +433,7 @@ func (m *Matcher) estimate(ctx context.Context, bl *blocking, allPairs int64) er
 		c    pairCounts
 	}
 	accs := make([]acc, cfg.Workers)
-	caches := make([]nameCache, cfg.Workers)
+	caches := newNameCaches(cfg.Workers)
 	for w := range accs {
 		accs[w].pats = map[gamma]int64{}
 	}

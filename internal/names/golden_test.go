@@ -161,7 +161,7 @@ func TestCompareGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, bad := 0, 0
-	shared := NewPreparer()
+	shared, comparer := NewPreparer(), NewComparer()
 	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
 		var g goldenCase
 		if err := json.Unmarshal(line, &g); err != nil {
@@ -182,9 +182,14 @@ func TestCompareGolden(t *testing.T) {
 		if again, _ := json.Marshal(g); !bytes.Equal(again, got) {
 			t.Errorf("names prepared by a shared Preparer compare otherwise:\n got  %s\n prepared %s", again, got)
 		}
-		// CompareQuick agrees on everything but the rules.
+		// CompareQuick agrees on everything but the rules, and so does a
+		// Comparer (with its memory) on names of one Preparer.
 		full := Compare(x, y)
 		quick := CompareQuick(x.Prepared(), y.Prepared())
+		sx, sy := shared.Prepare(x), shared.Prepare(y)
+		if remembered := comparer.CompareQuick(&sx, &sy); !bytes.Equal(mustMarshal(remembered), mustMarshal(quick)) {
+			t.Errorf("Comparer.CompareQuick(%q, %q) differs from CompareQuick:\n comparer %s\n quick    %s", g.A, g.B, mustMarshal(remembered), mustMarshal(quick))
+		}
 		full.Rules, full.Surname.Rules, full.Given.Rules, full.Patronymic.Rules = nil, nil, nil, nil
 		if fj, _ := json.Marshal(full); !bytes.Equal(fj, mustMarshal(quick)) {
 			t.Errorf("CompareQuick(%q, %q) differs from Compare:\n quick %s\n full  %s", g.A, g.B, mustMarshal(quick), fj)
@@ -211,4 +216,27 @@ func mustMarshal(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// A Comparer remembers part comparisons: asked again, in either order and
+// among many names sharing parts, it answers what CompareQuick answers.
+func TestComparerRemembers(t *testing.T) {
+	pr, c := NewPreparer(), NewComparer()
+	var ns []Name
+	for _, g := range goldenInputs(t) {
+		x, y := g.names()
+		ns = append(ns, pr.Prepare(x), pr.Prepare(y))
+	}
+	for round := range 2 {
+		for i := range ns {
+			for k := 1; k <= 4 && i+k < len(ns); k++ {
+				for _, p := range [2][2]*Name{{&ns[i], &ns[i+k]}, {&ns[i+k], &ns[i]}} {
+					got, want := c.CompareQuick(p[0], p[1]), CompareQuick(*p[0], *p[1])
+					if !bytes.Equal(mustMarshal(got), mustMarshal(want)) {
+						t.Fatalf("round %d: Comparer(%q, %q) = %s, want %s", round, p[0].Raw, p[1].Raw, mustMarshal(got), mustMarshal(want))
+					}
+				}
+			}
+		}
+	}
 }
