@@ -48,6 +48,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	// 64 MB of page cache per connection (the default is 2 MB): a match
+	// run rewrites a million memberships and their indexes in one
+	// transaction, and a small cache re-reads index pages over and over.
+	q.Set("_cache_size", "-65536")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
