@@ -125,11 +125,17 @@ func (s *Store) SaveMatchRun(ctx context.Context, run MatchRun) (int64, error) {
 			return fmt.Errorf("insert run: %w", err)
 		}
 		runID, _ = r.LastInsertId()
+		np, err := tx.PrepareContext(ctx, `INSERT INTO persons(seq, id, status, created_run, updated_run) VALUES(?,?,'active',?,?)`)
+		if err != nil {
+			return err
+		}
+		defer np.Close()
+		created := make(map[string]bool, len(run.NewPersons))
 		for _, p := range run.NewPersons {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO persons(seq, id, status, created_run, updated_run) VALUES(?,?,'active',?,?)`,
-				p.Seq, p.ID, runID, runID); err != nil {
+			if _, err := np.ExecContext(ctx, p.Seq, p.ID, runID, runID); err != nil {
 				return fmt.Errorf("insert person %s: %w", p.ID, err)
 			}
+			created[p.ID] = true
 		}
 		for _, p := range run.Redirects {
 			if _, err := tx.ExecContext(ctx, `UPDATE persons SET status = 'merged', redirect_to = ?, updated_run = ? WHERE id = ?`,
@@ -178,13 +184,20 @@ func (s *Store) SaveMatchRun(ctx context.Context, run MatchRun) (int64, error) {
 		}
 		defer up.Close()
 		for id := range active {
+			if created[id] {
+				continue // inserted active by this run
+			}
 			if _, err := up.ExecContext(ctx, runID, id); err != nil {
 				return fmt.Errorf("update person %s: %w", id, err)
 			}
 		}
+		hi, err := tx.PrepareContext(ctx, `INSERT INTO person_history(run_id, person_id, event, other_id, at) VALUES(?,?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer hi.Close()
 		for _, h := range run.History {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO person_history(run_id, person_id, event, other_id, at) VALUES(?,?,?,?,?)`,
-				runID, h.PersonID, h.Event, h.Other, now); err != nil {
+			if _, err := hi.ExecContext(ctx, runID, h.PersonID, h.Event, h.Other, now); err != nil {
 				return fmt.Errorf("insert history: %w", err)
 			}
 		}
