@@ -50,7 +50,7 @@ func runDiff(ctx context.Context, opts *diffOptions) error {
 		return err
 	}
 	defer s.Close()
-	in, _, err := reviewInput(ctx, s, review.Options{})
+	in, _, err := reviewInput(ctx, s, review.Options{}, true)
 	if err != nil {
 		return err
 	}

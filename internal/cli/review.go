@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -646,26 +647,38 @@ func rebuildReview(ctx context.Context, g *globalOptions, s *store.Store) (revie
 	return buildReview(ctx, s, review.Options{})
 }
 
-// reviewInput reads the store into the review builders' input.
-func reviewInput(ctx context.Context, s *store.Store, opts review.Options) (review.Input, int64, error) {
-	data, err := s.ReadReviewInput(ctx)
+// reviewInput reads the store into the review builders' input. detail
+// also reads what only a record's display needs (location, raw row…):
+// roster diff prints it; the queue and the tallies do not.
+func reviewInput(ctx context.Context, s *store.Store, opts review.Options, detail bool) (review.Input, int64, error) {
+	data, err := s.ReadReviewInput(ctx, detail)
 	if err != nil {
 		return review.Input{}, 0, err
 	}
 	in := review.Input{Records: data.Records, Members: data.Members, Decisions: data.Decisions, Fingerprint: match.Fingerprint,
-		Options: opts}
-	for _, p := range data.Pairs {
-		in.Pairs = append(in.Pairs, review.Pair{A: p.A, B: p.B, Probability: p.Probability, Band: p.Band, Explanation: p.Explanation})
+		Options: opts, Pairs: make([]review.Pair, len(data.Pairs))}
+	for i, p := range data.Pairs {
+		in.Pairs[i] = review.Pair{A: p.A, B: p.B, Probability: p.Probability, Band: p.Band}
 	}
 	return in, data.RunID, nil
 }
 
+// reviewMemoryLimit is the soft memory limit while the queue is rebuilt:
+// at a million records the build holds about 1.3 GB at its peak, and
+// without a limit the collector lets the heap grow to twice that.
+const reviewMemoryLimit = 1536 << 20
+
 func buildReview(ctx context.Context, s *store.Store, opts review.Options) (reviewSummary, error) {
-	in, runID, err := reviewInput(ctx, s, opts)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		prev := debug.SetMemoryLimit(-1)
+		debug.SetMemoryLimit(min(prev, reviewMemoryLimit))
+		defer debug.SetMemoryLimit(prev)
+	}
+	in, runID, err := reviewInput(ctx, s, opts, false)
 	if err != nil {
 		return reviewSummary{}, err
 	}
-	items := review.Build(in)
+	items := review.Build(in) // in is dead from here: the records can go before the save
 	st, err := s.SaveReviewItems(ctx, runID, items)
 	if err != nil {
 		return reviewSummary{}, err

@@ -75,7 +75,7 @@ func personOf(t *testing.T, db, ref string) string {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	in, err := s.ReadReviewInput(context.Background())
+	in, err := s.ReadReviewInput(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 	if err != nil {
 		return err
 	}
-	in, _, err := reviewInput(ctx, s, review.Options{})
+	in, _, err := reviewInput(ctx, s, review.Options{}, false)
 	s.Close()
 	if err != nil {
 		return err

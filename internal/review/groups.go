@@ -90,7 +90,8 @@ func casesOverlap(keys []string) bool {
 // unmapped or missing groups), and who they are.
 func (ix *index) groupCounts() map[string]map[string][]string {
 	out := map[string]map[string][]string{}
-	seen := map[string]bool{}
+	type sgi struct{ source, group, id string }
+	seen := map[sgi]bool{}
 	for _, src := range ix.sources {
 		out[src] = map[string][]string{}
 	}
@@ -103,7 +104,7 @@ func (ix *index) groupCounts() map[string]map[string][]string {
 		if id == "" {
 			id = x.key
 		}
-		k := x.Source + "\x00" + x.Group + "\x00" + id
+		k := sgi{x.Source, x.Group, id}
 		if seen[k] {
 			continue
 		}
@@ -181,8 +182,12 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 		InSource string `json:"in_source,omitempty"`
 		Listed   bool   `json:"listed_by_source"`
 	}
+	// Every person is counted; the payload lists (and the item names the
+	// records of) the first GapMaxPersons by ID, so that a gap of a
+	// hundred thousand does not make a payload of megabytes.
 	var persons []person
 	var records []string
+	total, missing, elsewhere := 0, 0, 0
 	if ix.clustered {
 		ids := map[string][]string{}
 		for _, o := range sortedKeys(byOther) {
@@ -192,6 +197,7 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 		}
 		for _, id := range sortedKeys(ids) {
 			p := person{PersonID: id, ListedBy: ids[id]}
+			shown := total < ix.opts.GapMaxPersons
 			for _, x := range ix.latestRecs(id) {
 				if p.Name == "" {
 					p.Name = x.Name
@@ -199,23 +205,23 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 				if x.Source == src {
 					p.Listed, p.InSource = true, x.Group
 				}
-				if x.Source != src && x.Group == g {
+				if shown && x.Source != src && x.Group == g {
 					records = append(records, x.key)
 				}
 			}
 			if p.InSource == "" && p.Listed {
 				p.InSource = "(no group)"
 			}
-			persons = append(persons, p)
-		}
-	}
-	missing, elsewhere := 0, 0
-	for _, p := range persons {
-		switch {
-		case !p.Listed:
-			missing++
-		case p.InSource != g:
-			elsewhere++
+			switch {
+			case !p.Listed:
+				missing++
+			case p.InSource != g:
+				elsewhere++
+			}
+			total++
+			if shown {
+				persons = append(persons, p)
+			}
 		}
 	}
 	lbl := groupLabel(g)
@@ -225,14 +231,17 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 	} else {
 		title = fmt.Sprintf("%s lists %d %s; %s (median %s)", src, n, lbl, othersPhrase(byOther), fmtMedian(med))
 	}
-	if ix.clustered && len(persons) > 0 {
-		title += fmt.Sprintf(" — %s omits %d of the %d persons they list", src, missing, len(persons))
+	if ix.clustered && total > 0 {
+		title += fmt.Sprintf(" — %s omits %d of the %d persons they list", src, missing, total)
 		if elsewhere > 0 {
 			title += fmt.Sprintf(" and files %d under another group", elsewhere)
 		}
 	}
 	payload := map[string]any{"source": src, "edition": ix.latest[src], "group": g, "label": lbl, "count": n,
 		"others": byOther, "others_median": med, "persons": persons, "listed_elsewhere": elsewhere, "omitted": missing}
+	if len(persons) < total {
+		payload["persons_total"] = total
+	}
 	return roster.ReviewItem{
 		Key:     "group-gap:" + src + ":" + g,
 		Kind:    roster.KindGroupGap,
@@ -323,8 +332,9 @@ func Tallies(in Input) Tally {
 	registry := map[string]int{}
 	total := 0
 	if ix.clustered {
-		for _, pid := range ix.personIDs {
-			rs := ix.latestRecs(pid)
+		var rs []*rec
+		for k := range ix.personIDs {
+			rs = ix.appendLatestOf(rs[:0], ix.byPerson[k])
 			if len(rs) == 0 {
 				continue
 			}

@@ -38,6 +38,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/roster-coalition/roster/internal/roster"
@@ -49,12 +50,13 @@ const (
 	BandDuplicate = "duplicate"
 )
 
-// Pair is a scored pair of records from the last match run.
+// Pair is a scored pair of records from the last match run. Its
+// explanation is not copied into the item: the store keeps it with the
+// pair and adds it to the payload when the item is shown.
 type Pair struct {
 	A, B        roster.Side
 	Probability float64
 	Band        string // review | duplicate (others are ignored)
-	Explanation string // JSON from the matcher
 }
 
 // Options tune the builders. The zero value means the defaults.
@@ -73,6 +75,10 @@ type Options struct {
 	// below it (defaults 0.5 and 3).
 	GapRatio        float64
 	GapMinShortfall int
+	// GapMaxPersons caps the persons a group-gap item's payload lists (and
+	// the records it names): the first ones by person ID, with the total
+	// in persons_total (default 200).
+	GapMaxPersons int
 }
 
 func (o Options) withDefaults() Options {
@@ -88,15 +94,22 @@ func (o Options) withDefaults() Options {
 	if o.GapMinShortfall <= 0 {
 		o.GapMinShortfall = 3
 	}
+	if o.GapMaxPersons <= 0 {
+		o.GapMaxPersons = 200
+	}
 	return o
 }
 
 // Input is everything the builders read.
 type Input struct {
-	Records   []roster.Record     // every record of every edition
-	Members   []roster.Membership // the current clustering (empty before the first match)
-	Pairs     []Pair              // scored pairs of the last run
-	Decisions []roster.Decision   // active decisions
+	Records []roster.Record // every record of every edition
+	// Members is the current clustering (empty before the first match).
+	// When it lists the memberships in the order of Records (as the store
+	// reads them), they are matched by walking both lists; any other
+	// order works too, at the cost of a lookup table.
+	Members   []roster.Membership
+	Pairs     []Pair            // scored pairs of the last run
+	Decisions []roster.Decision // active decisions
 	// Fingerprint computes a record's content fingerprint when the
 	// clustering does not give one (match.Fingerprint); nil falls back to
 	// the record's reference.
@@ -104,63 +117,141 @@ type Input struct {
 	Options     Options
 }
 
-// rec is a record with its place in the clustering.
+// rec is a record, with what the builders read of it, and its place in
+// the clustering. (A copy of the fields rather than a pointer into the
+// input: Build lets the input's records go, which at a million records
+// saves more than the copy costs.)
 type rec struct {
-	roster.Record
+	Source, Edition, Ref, Name string
+	BirthYear                  int
+	BirthDate, Gender          string
+	Group, GroupRaw, Case      string
+	ArrestDate, Sentence       string
+	Status, Location, Raw      string
+
 	key    string // source@edition:ref
 	person string // "" before the first match
 	fp     string
-	latest bool // in its source's latest edition
+	pidx   int32 // index of person in personIDs, -1 for none
+	src    int32 // index of Source in sources
+	latest bool  // in its source's latest edition
+	// clusterFP says fp is the clustering's (the store can look it up).
+	clusterFP bool
 }
+
+// refKey names a record without building its key string.
+type refKey struct{ source, edition, ref string }
+
+// fpKey names a record by content within a source.
+type fpKey struct{ source, fp string }
 
 // index is the input arranged for the builders.
 type index struct {
 	recs      []rec
-	byKey     map[string]int
+	edIdx     map[[2]string]int32 // source, edition -> its references in refs
+	refs      []map[string]int32  // reference -> record, per edition
 	editions  map[string][]string // source -> editions, oldest first
 	latest    map[string]string   // source -> latest edition
 	sources   []string            // sorted
-	persons   map[string][]int    // person -> records
+	persons   map[string][]int32  // person -> records, by key
 	personIDs []string            // sorted
+	byPerson  [][]int32           // persons[personIDs[k]]
 	clustered bool
 	decisions []roster.Decision
-	opts      Options
+	// Active pair decisions by the records they name (reference, or
+	// fingerprint within a source): indexes into decisions, ascending.
+	decByRef map[refKey][]int
+	decByFP  map[fpKey][]int
+	opts     Options
+	// Folded case names and statuses, computed once per distinct value.
+	caseKeys, folded map[string]string
 }
 
 // Key returns a record's full reference, source@edition:ref.
 func Key(source, edition, ref string) string { return roster.FormatRef(source, edition, ref, true) }
 
-func newIndex(in Input) *index {
-	ix := &index{byKey: map[string]int{}, editions: map[string][]string{}, latest: map[string]string{},
-		persons: map[string][]int{}, decisions: in.Decisions, opts: in.Options.withDefaults()}
-	mem := map[string]roster.Membership{}
-	for _, m := range in.Members {
-		mem[Key(m.Source, m.Edition, m.Ref)] = m
-	}
-	ix.clustered = len(in.Members) > 0
-	seenEd := map[string]bool{}
-	for _, r := range in.Records {
-		k := Key(r.Source, r.Edition, r.Ref)
-		if _, dup := ix.byKey[k]; dup {
-			continue
+// memberships returns, for each record of in, its membership (nil where
+// it has none).
+func memberships(in Input) []*roster.Membership {
+	out := make([]*roster.Membership, len(in.Records))
+	// Usually the memberships are a subsequence of the records, in order.
+	j := 0
+	for i := range in.Records {
+		r := &in.Records[i]
+		if j < len(in.Members) {
+			if m := &in.Members[j]; m.Ref == r.Ref && m.Edition == r.Edition && m.Source == r.Source {
+				out[i] = m
+				j++
+			}
 		}
-		x := rec{Record: r, key: k}
-		if m, ok := mem[k]; ok {
-			x.person, x.fp = m.PersonID, m.Fingerprint
+	}
+	if j == len(in.Members) {
+		return out
+	}
+	// Otherwise by lookup; the last membership of a record wins.
+	mem := make(map[refKey]int, len(in.Members))
+	for i := range in.Members {
+		m := &in.Members[i]
+		mem[refKey{m.Source, m.Edition, m.Ref}] = i
+	}
+	for i := range in.Records {
+		r := &in.Records[i]
+		out[i] = nil
+		if k, ok := mem[refKey{r.Source, r.Edition, r.Ref}]; ok {
+			out[i] = &in.Members[k]
+		}
+	}
+	return out
+}
+
+func newIndex(in Input) *index {
+	ix := &index{edIdx: map[[2]string]int32{}, editions: map[string][]string{}, latest: map[string]string{},
+		persons: map[string][]int32{}, decisions: in.Decisions, opts: in.Options.withDefaults(),
+		caseKeys: map[string]string{}, folded: map[string]string{}}
+	mem := memberships(in)
+	ix.clustered = len(in.Members) > 0
+	ix.recs = make([]rec, 0, len(in.Records))
+	// Records per edition, to size the reference tables (the store gives
+	// them edition by edition).
+	sizes := map[[2]string]int{}
+	for i, n := 0, 0; i < len(in.Records); i++ {
+		n++
+		if r := &in.Records[i]; i+1 == len(in.Records) || in.Records[i+1].Source != r.Source || in.Records[i+1].Edition != r.Edition {
+			sizes[[2]string{r.Source, r.Edition}] += n
+			n = 0
+		}
+	}
+	var refs map[string]int32 // of the current edition
+	for i := range in.Records {
+		r := &in.Records[i]
+		if i == 0 || r.Source != in.Records[i-1].Source || r.Edition != in.Records[i-1].Edition {
+			e, ok := ix.edIdx[[2]string{r.Source, r.Edition}]
+			if !ok {
+				e = int32(len(ix.refs))
+				ix.edIdx[[2]string{r.Source, r.Edition}] = e
+				ix.refs = append(ix.refs, make(map[string]int32, sizes[[2]string{r.Source, r.Edition}]))
+				ix.editions[r.Source] = append(ix.editions[r.Source], r.Edition)
+			}
+			refs = ix.refs[e]
+		}
+		if _, dup := refs[r.Ref]; dup {
+			continue // a repeated reference: the first record stands
+		}
+		refs[r.Ref] = int32(len(ix.recs))
+		x := rec{Source: r.Source, Edition: r.Edition, Ref: r.Ref, Name: r.Name, BirthYear: r.BirthYear, BirthDate: r.BirthDate,
+			Gender: r.Gender, Group: r.Group, GroupRaw: r.GroupRaw, Case: r.Case, ArrestDate: r.ArrestDate, Sentence: r.Sentence,
+			Status: r.Status, Location: r.Location, Raw: r.Raw, key: Key(r.Source, r.Edition, r.Ref), pidx: -1}
+		if m := mem[i]; m != nil {
+			x.person, x.fp, x.clusterFP = m.PersonID, m.Fingerprint, m.Fingerprint != ""
 		}
 		if x.fp == "" {
 			if in.Fingerprint != nil {
-				x.fp = in.Fingerprint(r)
+				x.fp = in.Fingerprint(*r)
 			} else {
 				x.fp = "ref:" + r.Source + ":" + r.Ref
 			}
 		}
-		ix.byKey[k] = len(ix.recs)
 		ix.recs = append(ix.recs, x)
-		if !seenEd[r.Source+"@"+r.Edition] {
-			seenEd[r.Source+"@"+r.Edition] = true
-			ix.editions[r.Source] = append(ix.editions[r.Source], r.Edition)
-		}
 	}
 	for src, eds := range ix.editions {
 		sort.Strings(eds)
@@ -168,18 +259,60 @@ func newIndex(in Input) *index {
 		ix.sources = append(ix.sources, src)
 	}
 	sort.Strings(ix.sources)
+	srcIdx := map[string]int32{}
+	for i, src := range ix.sources {
+		srcIdx[src] = int32(i)
+	}
 	for i := range ix.recs {
 		x := &ix.recs[i]
 		x.latest = x.Edition == ix.latest[x.Source]
+		x.src = srcIdx[x.Source]
 		if x.person != "" {
-			if _, ok := ix.persons[x.person]; !ok {
+			rs, ok := ix.persons[x.person]
+			if !ok {
 				ix.personIDs = append(ix.personIDs, x.person)
 			}
-			ix.persons[x.person] = append(ix.persons[x.person], i)
+			ix.persons[x.person] = append(rs, int32(i))
 		}
 	}
 	sort.Strings(ix.personIDs)
+	ix.byPerson = make([][]int32, len(ix.personIDs))
+	for k, pid := range ix.personIDs {
+		rs := ix.persons[pid]
+		ix.byPerson[k] = rs
+		if len(rs) > 1 {
+			sort.Slice(rs, func(i, j int) bool { return ix.recs[rs[i]].key < ix.recs[rs[j]].key })
+		}
+		for _, i := range rs {
+			ix.recs[i].pidx = int32(k)
+		}
+	}
+	ix.decByRef, ix.decByFP = map[refKey][]int{}, map[fpKey][]int{}
+	for i, d := range ix.decisions {
+		if d.Undone || d.A.Source == "" {
+			continue
+		}
+		for _, s := range []roster.Side{d.A, d.B} {
+			ix.decByRef[refKey{s.Source, s.Edition, s.Ref}] = append(ix.decByRef[refKey{s.Source, s.Edition, s.Ref}], i)
+			if s.Fingerprint != "" {
+				ix.decByFP[fpKey{s.Source, s.Fingerprint}] = append(ix.decByFP[fpKey{s.Source, s.Fingerprint}], i)
+			}
+		}
+	}
 	return ix
+}
+
+// lookup returns the record a pair side names, if it is in the input.
+func (ix *index) lookup(s roster.Side) (*rec, bool) {
+	e, ok := ix.edIdx[[2]string{s.Source, s.Edition}]
+	if !ok {
+		return nil, false
+	}
+	i, ok := ix.refs[e][s.Ref]
+	if !ok {
+		return nil, false
+	}
+	return &ix.recs[i], true
 }
 
 // short formats a full reference as the CLI shows it: source:ref when the
@@ -192,57 +325,109 @@ func (ix *index) short(key string) string {
 	return roster.FormatRef(r.Source, r.Edition, r.Ref, len(ix.editions[r.Source]) > 1)
 }
 
-// latestRecs returns the records of a person in latest editions, by source
-// then reference.
+// latestRecs returns the records of a person in latest editions, by key
+// (source, then edition and reference).
 func (ix *index) latestRecs(person string) []*rec {
-	var out []*rec
-	for _, i := range ix.persons[person] {
+	return ix.appendLatest(nil, person)
+}
+
+// appendLatest appends the records latestRecs returns to out.
+func (ix *index) appendLatest(out []*rec, person string) []*rec {
+	return ix.appendLatestOf(out, ix.persons[person])
+}
+
+// appendLatestOf appends the records of rs in latest editions to out.
+func (ix *index) appendLatestOf(out []*rec, rs []int32) []*rec {
+	for _, i := range rs {
 		if ix.recs[i].latest {
 			out = append(out, &ix.recs[i])
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
 	return out
 }
 
 // decisionFor returns the active decision on the pair (a, b), matched by
-// reference or by fingerprint within a source, if any.
+// reference or by fingerprint within a source, if any; the latest one
+// when several apply.
 func (ix *index) decisionFor(a, b *rec) (roster.Decision, bool) {
+	if len(ix.decByRef) == 0 {
+		return roster.Decision{}, false
+	}
 	same := func(s roster.Side, x *rec) bool {
 		if s.Source != x.Source {
 			return false
 		}
 		return (s.Edition == x.Edition && s.Ref == x.Ref) || (s.Fingerprint != "" && s.Fingerprint == x.fp)
 	}
-	for i := len(ix.decisions) - 1; i >= 0; i-- {
-		d := ix.decisions[i]
-		if d.Undone || d.A.Source == "" {
-			continue
-		}
-		if (same(d.A, a) && same(d.B, b)) || (same(d.A, b) && same(d.B, a)) {
-			return d, true
+	best := -1
+	// Every decision on the pair names a by reference or by fingerprint.
+	for _, cands := range [2][]int{ix.decByRef[refKey{a.Source, a.Edition, a.Ref}], ix.decByFP[fpKey{a.Source, a.fp}]} {
+		for _, i := range cands {
+			if i <= best {
+				continue
+			}
+			d := ix.decisions[i]
+			if (same(d.A, a) && same(d.B, b)) || (same(d.A, b) && same(d.B, a)) {
+				best = i
+			}
 		}
 	}
-	return roster.Decision{}, false
+	if best < 0 {
+		return roster.Decision{}, false
+	}
+	return ix.decisions[best], true
 }
 
 // Build returns the review items for the input, sorted by key. Items
 // already settled by an active pair decision (made on an earlier item or
 // with roster decide) carry its DecisionID.
+//
+// Payloads hold what only the build knows. What the database holds anyway
+// is left out, and the store adds it back when it shows an item: the
+// records of match, duplicate, conflict and omission items (their
+// "records", which are the item's Records in order), a pair's explanation,
+// the "sides" of a two-record item when their fingerprints are the
+// clustering's, and the source, edition, record_ref, fingerprint, location
+// and raw row of the records other kinds list. A rebuild at a million
+// records thus writes (and compares) about a hundred bytes per item, not
+// kilobytes.
 func Build(in Input) []roster.ReviewItem {
 	ix := newIndex(in)
-	var items []roster.ReviewItem
-	items = append(items, pairItems(ix, in.Pairs)...)
-	items = append(items, conflictItems(ix)...)
-	items = append(items, omissionItems(ix, in.Pairs)...)
-	items = append(items, groupGapItems(ix)...)
-	items = append(items, unknownGroupItems(ix)...)
-	items = append(items, changeItems(ix)...)
-	sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
+	// The records and memberships are in the index now; at a million
+	// records, the memory counts.
+	in.Records, in.Members = nil, nil
+	// The builders only read the index: conflicts and the per-group and
+	// per-edition kinds are built alongside the pairs and omissions.
+	var others []roster.ReviewItem
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		others = conflictItems(ix, nil)
+		others = append(others, groupGapItems(ix)...)
+		others = append(others, unknownGroupItems(ix)...)
+		others = append(others, changeItems(ix)...)
+	}()
+	// Most items are pairs, conflicts and omissions (about 1.8 per person
+	// on the test data at a million records).
+	items := make([]roster.ReviewItem, 0, len(in.Pairs)+len(ix.personIDs)*3/2)
+	items, pending := pairItems(ix, in.Pairs, items)
+	in.Pairs = nil
+	items = omissionItems(ix, pending, items)
+	<-done
+	items = append(items, others...)
+	sort.Sort(byKey(items))
 	return items
 }
 
-// RecordView is a record as shown in an item's payload.
+type byKey []roster.ReviewItem
+
+func (s byKey) Len() int           { return len(s) }
+func (s byKey) Less(i, j int) bool { return s[i].Key < s[j].Key }
+func (s byKey) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+
+// RecordView is a record as shown in an item's payload. Payloads are
+// stored lean (see record): the store adds Source, Edition, RecordRef,
+// Fingerprint, Location and Raw back when it shows an item.
 type RecordView struct {
 	Ref         string `json:"ref"` // source@edition:ref
 	Source      string `json:"source"`
@@ -271,20 +456,68 @@ func view(x *rec) RecordView {
 		Status: x.Status, Location: x.Location, Raw: x.Raw}
 }
 
-// sideView is what the store reads back to record a pair decision.
-type sideView struct {
-	Source      string `json:"source"`
-	Edition     string `json:"edition"`
-	Ref         string `json:"ref"`
-	Fingerprint string `json:"fingerprint"`
+// record writes a record as payloads store it: the fields of RecordView an
+// analyst compares, in its order. What the reference, the records table
+// and the clustering give (source, edition, record_ref, fingerprint,
+// location, raw) is left to the store to add at display time.
+func (w *jsonw) record(x *rec) {
+	w.open()
+	w.str("ref", x.key)
+	w.strOmit("person_id", x.person)
+	w.str("name", x.Name)
+	if x.BirthYear != 0 {
+		w.int("birth_year", x.BirthYear)
+	}
+	w.strOmit("birth_date", x.BirthDate)
+	w.strOmit("gender", x.Gender)
+	w.strOmit("group", x.Group)
+	w.strOmit("group_raw", x.GroupRaw)
+	w.strOmit("case", x.Case)
+	w.strOmit("arrest_date", x.ArrestDate)
+	w.strOmit("sentence", x.Sentence)
+	w.strOmit("status", x.Status)
+	w.close()
 }
 
-func sides(xs ...*rec) []sideView {
-	out := make([]sideView, len(xs))
-	for i, x := range xs {
-		out[i] = sideView{x.Source, x.Edition, x.Ref, x.fp}
+func (w *jsonw) records(k string, xs []*rec) {
+	w.key(k)
+	if xs == nil {
+		w.b = append(w.b, "null"...)
+		w.first = false
+		return
 	}
-	return out
+	w.openArray()
+	for _, x := range xs {
+		w.elem()
+		w.record(x)
+	}
+	w.closeArray()
+}
+
+// sides writes what the store reads back to record a pair decision: the
+// records and the fingerprints the build saw. It writes nothing when the
+// fingerprints are the clustering's, which the store looks up instead
+// (and shows as the sides).
+func (w *jsonw) sides(xs ...*rec) {
+	clustered := true
+	for _, x := range xs {
+		clustered = clustered && x.clusterFP
+	}
+	if clustered {
+		return
+	}
+	w.key("sides")
+	w.openArray()
+	for _, x := range xs {
+		w.elem()
+		w.open()
+		w.str("source", x.Source)
+		w.str("edition", x.Edition)
+		w.str("ref", x.Ref)
+		w.str("fingerprint", x.fp)
+		w.close()
+	}
+	w.closeArray()
 }
 
 func mustJSON(v any) string {
@@ -295,20 +528,31 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// pairItems makes match and duplicate items from the scored pairs.
-func pairItems(ix *index, pairs []Pair) []roster.ReviewItem {
-	var out []roster.ReviewItem
-	seen := map[string]bool{}
+// pairItems appends match and duplicate items from the scored pairs to
+// out. It also returns, for omissionItems, the persons in a pending review
+// pair (one not decided "different") and the sources whose latest edition
+// may list them.
+func pairItems(ix *index, pairs []Pair, out []roster.ReviewItem) ([]roster.ReviewItem, map[personSource]bool) {
+	seen := make(map[string]bool, len(pairs))
+	pending := map[personSource]bool{}
+	var w jsonw
 	for _, p := range pairs {
 		if p.Band != BandReview && p.Band != BandDuplicate {
 			continue
 		}
-		ia, oka := ix.byKey[Key(p.A.Source, p.A.Edition, p.A.Ref)]
-		ib, okb := ix.byKey[Key(p.B.Source, p.B.Edition, p.B.Ref)]
+		a, oka := ix.lookup(p.A)
+		b, okb := ix.lookup(p.B)
 		if !oka || !okb {
 			continue // records gone since the run
 		}
-		a, b := &ix.recs[ia], &ix.recs[ib]
+		d, decided := ix.decisionFor(a, b)
+		if p.Band == BandReview && ix.clustered && !(decided && d.Verdict == roster.VerdictDifferent) {
+			for _, xy := range [2][2]*rec{{a, b}, {b, a}} {
+				if x, y := xy[0], xy[1]; x.person != "" && y.latest {
+					pending[personSource{x.pidx, y.src}] = true
+				}
+			}
+		}
 		if !a.latest && !b.latest {
 			continue // superseded on both sides
 		}
@@ -324,87 +568,166 @@ func pairItems(ix *index, pairs []Pair) []roster.ReviewItem {
 			continue
 		}
 		seen[key] = true
-		var expl any = json.RawMessage(p.Explanation)
-		if !json.Valid([]byte(p.Explanation)) {
-			expl = p.Explanation
-		}
-		payload := map[string]any{
-			"records":     []RecordView{view(a), view(b)},
-			"sides":       sides(a, b),
-			"probability": p.Probability,
-			"explanation": expl,
-			"persons":     []string{a.person, b.person},
-			"same_person": a.person != "" && a.person == b.person,
-		}
-		it := roster.ReviewItem{Key: key, Kind: kind, Records: []string{a.key, b.key}, Payload: mustJSON(payload)}
+		// The keys sorted, as encoding/json sorts a map's; the records
+		// and the explanation are the store's to add (see Build).
+		w.b = w.b[:0]
+		w.open()
+		w.strs("persons", []string{a.person, b.person})
+		w.float("probability", p.Probability)
+		w.bool("same_person", a.person != "" && a.person == b.person)
+		w.sides(a, b)
+		w.close()
+		it := roster.ReviewItem{Key: key, Kind: kind, Records: []string{a.key, b.key}, Payload: w.String()}
 		if kind == roster.KindDuplicate {
 			it.Source = a.Source
-			it.Title = fmt.Sprintf("%s lists %q (%s) and %q (%s): the same person twice? (p=%.2f)",
-				a.Source, a.Name, a.Ref, b.Name, b.Ref, p.Probability)
+			it.Title = duplicateTitle(a, b, p.Probability)
 			it.Impact = 55
 		} else {
-			it.Title = fmt.Sprintf("Is %q (%s) the same person as %q (%s)? p=%.2f", a.Name, ix.short(a.key), b.Name, ix.short(b.key), p.Probability)
+			it.Title = matchTitle(ix, a, b, p.Probability)
 			it.Impact = 50 + 10*p.Probability
 		}
 		if a.person != "" && a.person == b.person {
 			it.PersonID = a.person
 		}
-		if d, ok := ix.decisionFor(a, b); ok {
+		if decided {
 			it.DecisionID = d.ID
 		}
 		out = append(out, it)
 	}
-	return out
+	return out, pending
 }
 
-// conflictItems flags persons whose sources' latest editions disagree on
-// birth year, gender, group, case or status.
-func conflictItems(ix *index) []roster.ReviewItem {
-	type field struct {
-		name   string
-		impact float64
-		value  func(*rec) (shown, norm string)
+// duplicateTitle is
+//
+//	fmt.Sprintf("%s lists %q (%s) and %q (%s): the same person twice? (p=%.2f)",
+//		a.Source, a.Name, a.Ref, b.Name, b.Ref, p)
+//
+// without fmt, which a million titles notice.
+func duplicateTitle(a, b *rec, p float64) string {
+	t := make([]byte, 0, 64+len(a.Name)+len(b.Name))
+	t = append(t, a.Source...)
+	t = append(t, " lists "...)
+	t = strconv.AppendQuote(t, a.Name)
+	t = append(t, " ("...)
+	t = append(t, a.Ref...)
+	t = append(t, ") and "...)
+	t = strconv.AppendQuote(t, b.Name)
+	t = append(t, " ("...)
+	t = append(t, b.Ref...)
+	t = append(t, "): the same person twice? (p="...)
+	t = strconv.AppendFloat(t, p, 'f', 2, 64)
+	return string(append(t, ')'))
+}
+
+// matchTitle is
+//
+//	fmt.Sprintf("Is %q (%s) the same person as %q (%s)? p=%.2f", a.Name, ix.short(a.key), b.Name, ix.short(b.key), p)
+//
+// without fmt.
+func matchTitle(ix *index, a, b *rec, p float64) string {
+	t := make([]byte, 0, 64+len(a.Name)+len(b.Name))
+	t = append(t, "Is "...)
+	t = strconv.AppendQuote(t, a.Name)
+	t = append(t, " ("...)
+	t = ix.appendShort(t, a)
+	t = append(t, ") the same person as "...)
+	t = strconv.AppendQuote(t, b.Name)
+	t = append(t, " ("...)
+	t = ix.appendShort(t, b)
+	t = append(t, ")? p="...)
+	t = strconv.AppendFloat(t, p, 'f', 2, 64)
+	return string(t)
+}
+
+// appendShort appends ix.short(x.key) to t.
+func (ix *index) appendShort(t []byte, x *rec) []byte {
+	if x.Source == "" || x.Edition == "" || x.Ref == "" || strings.ContainsAny(x.Source, ":@") || strings.ContainsRune(x.Edition, ':') {
+		return append(t, ix.short(x.key)...) // what parsing the key gives
 	}
-	fields := []field{
-		{"birth_year", 40, func(x *rec) (string, string) {
-			if x.BirthYear == 0 {
-				return "", ""
-			}
-			return fmt.Sprint(x.BirthYear), fmt.Sprint(x.BirthYear)
-		}},
-		{"gender", 35, func(x *rec) (string, string) { return x.Gender, x.Gender }},
-		{"group", 45, func(x *rec) (string, string) { return x.Group, x.Group }},
-		{"case", 30, func(x *rec) (string, string) { return x.Case, caseKey(x.Case) }},
-		{"status", 45, func(x *rec) (string, string) { return x.Status, foldText(x.Status) }},
+	t = append(t, x.Source...)
+	if len(ix.editions[x.Source]) > 1 {
+		t = append(t, '@')
+		t = append(t, x.Edition...)
 	}
-	var out []roster.ReviewItem
-	for _, pid := range ix.personIDs {
-		rs := ix.latestRecs(pid)
+	t = append(t, ':')
+	return append(t, x.Ref...)
+}
+
+// conflictField is a field the sources' latest editions may disagree on.
+type conflictField struct {
+	name   string
+	impact float64
+	value  func(*index, *rec) (shown, norm string)
+}
+
+var conflictFields = []conflictField{
+	{"birth_year", 40, func(_ *index, x *rec) (string, string) {
+		if x.BirthYear == 0 {
+			return "", ""
+		}
+		s := strconv.Itoa(x.BirthYear)
+		return s, s
+	}},
+	{"gender", 35, func(_ *index, x *rec) (string, string) { return x.Gender, x.Gender }},
+	{"group", 45, func(_ *index, x *rec) (string, string) { return x.Group, x.Group }},
+	{"case", 30, func(ix *index, x *rec) (string, string) { return x.Case, memo(ix.caseKeys, x.Case, caseKey) }},
+	{"status", 45, func(ix *index, x *rec) (string, string) { return x.Status, memo(ix.folded, x.Status, foldText) }},
+}
+
+// memo returns f(s) ("" for ""), computed once per distinct s.
+func memo(m map[string]string, s string, f func(string) string) string {
+	if s == "" {
+		return ""
+	}
+	v, ok := m[s]
+	if !ok {
+		v = f(s)
+		m[s] = v
+	}
+	return v
+}
+
+// conflictItems appends to out an item for each person whose sources'
+// latest editions disagree on birth year, gender, group, case or status.
+func conflictItems(ix *index, out []roster.ReviewItem) []roster.ReviewItem {
+	type val struct {
+		shown, norm string
+		x           *rec
+	}
+	var vals []val
+	var w jsonw
+	var rs []*rec
+	for k, pid := range ix.personIDs {
+		rs = ix.appendLatestOf(rs[:0], ix.byPerson[k])
 		if len(rs) < 2 {
 			continue
 		}
-		for _, f := range fields {
-			type val struct {
-				shown string
-				recs  []*rec
-			}
-			vals := map[string]*val{}
-			var norms []string
+		for _, f := range conflictFields {
+			// The values, in record order; most persons agree, and
+			// nothing more is built for them.
+			vals = vals[:0]
+			distinct := 0
 			for _, x := range rs {
-				shown, norm := f.value(x)
+				shown, norm := f.value(ix, x)
 				if norm == "" {
 					continue
 				}
-				v, ok := vals[norm]
-				if !ok {
-					v = &val{shown: shown}
-					vals[norm] = v
-					norms = append(norms, norm)
+				if len(vals) > 0 && norm != vals[0].norm && distinct == 0 {
+					distinct = 1
 				}
-				v.recs = append(v.recs, x)
+				vals = append(vals, val{shown, norm, x})
 			}
-			if len(norms) < 2 {
+			if distinct == 0 {
 				continue
+			}
+			// The distinct values (the first spelling of each), sorted.
+			shownOf := map[string]string{}
+			var norms []string
+			for _, v := range vals {
+				if _, ok := shownOf[v.norm]; !ok {
+					shownOf[v.norm] = v.shown
+					norms = append(norms, v.norm)
+				}
 			}
 			if f.name == "case" && casesOverlap(norms) {
 				continue
@@ -414,34 +737,40 @@ func conflictItems(ix *index) []roster.ReviewItem {
 			var shown []string
 			bySource := map[string]string{}
 			for _, n := range norms {
-				shown = append(shown, vals[n].shown)
-				for _, x := range vals[n].recs {
-					involved = append(involved, x)
-					bySource[x.Source] = vals[n].shown
+				shown = append(shown, shownOf[n])
+				for _, v := range vals {
+					if v.norm == n {
+						involved = append(involved, v.x)
+						bySource[v.x.Source] = shownOf[n]
+					}
 				}
 			}
 			sort.Slice(involved, func(i, j int) bool { return involved[i].key < involved[j].key })
-			var keys []string
-			var views []RecordView
-			for _, x := range involved {
-				keys = append(keys, x.key)
-				views = append(views, view(x))
+			keys := make([]string, len(involved))
+			for i, x := range involved {
+				keys[i] = x.key
 			}
 			var parts []string
 			for _, src := range sortedKeys(bySource) {
 				parts = append(parts, src+": "+bySource[src])
 			}
-			payload := map[string]any{"person_id": pid, "field": f.name, "values": shown, "by_source": bySource, "records": views}
+			w.b = w.b[:0]
+			w.open()
+			w.strMap("by_source", bySource)
+			w.str("field", f.name)
+			w.str("person_id", pid)
 			if len(involved) == 2 {
-				payload["sides"] = sides(involved[0], involved[1])
+				w.sides(involved[0], involved[1])
 			}
+			w.strs("values", shown)
+			w.close()
 			it := roster.ReviewItem{
 				Key:      "conflict:" + pid + ":" + f.name + ":" + strings.Join(norms, "|"),
 				Kind:     roster.KindConflict,
 				PersonID: pid,
 				Records:  keys,
 				Title:    fmt.Sprintf("%s %q: lists disagree on %s (%s)", pid, involved[0].Name, strings.ReplaceAll(f.name, "_", " "), strings.Join(parts, "; ")),
-				Payload:  mustJSON(payload),
+				Payload:  w.String(),
 				Impact:   f.impact,
 			}
 			if f.name == "group" {
@@ -462,95 +791,79 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// omissionItems flags a person listed in the latest edition of at least
-// OmissionMinSources other sources but absent from a source's latest
-// edition. It leaves out a source whose latest edition predates every
-// known arrest date of the person (the list could not have listed them),
-// and a source whose latest edition has a record in a pending review pair
-// with the person (the match item asks that question first).
-func omissionItems(ix *index, pairs []Pair) []roster.ReviewItem {
+// personSource is a person and a source that may list them: indexes into
+// personIDs and sources.
+type personSource [2]int32
+
+// omissionItems appends to out an item for each person listed in the
+// latest edition of at least OmissionMinSources other sources but absent
+// from a source's latest edition. It leaves out a source whose latest
+// edition predates every known arrest date of the person (the list could
+// not have listed them), and a source whose latest edition has a record in
+// a pending review pair with the person (maybe, from pairItems: the
+// match item asks that question first).
+func omissionItems(ix *index, maybe map[personSource]bool, out []roster.ReviewItem) []roster.ReviewItem {
 	if !ix.clustered {
-		return nil
+		return out
 	}
-	// Pending review pairs: person -> sources it may be listed by.
-	maybe := map[string]map[string]string{}
-	for _, p := range pairs {
-		if p.Band != BandReview {
-			continue
-		}
-		ia, oka := ix.byKey[Key(p.A.Source, p.A.Edition, p.A.Ref)]
-		ib, okb := ix.byKey[Key(p.B.Source, p.B.Edition, p.B.Ref)]
-		if !oka || !okb {
-			continue
-		}
-		a, b := &ix.recs[ia], &ix.recs[ib]
-		if d, ok := ix.decisionFor(a, b); ok && d.Verdict == roster.VerdictDifferent {
-			continue
-		}
-		for _, xy := range [][2]*rec{{a, b}, {b, a}} {
-			x, y := xy[0], xy[1]
-			if x.person == "" || !y.latest {
-				continue
-			}
-			if maybe[x.person] == nil {
-				maybe[x.person] = map[string]string{}
-			}
-			maybe[x.person][y.Source] = y.key
-		}
-	}
-	var out []roster.ReviewItem
-	for _, pid := range ix.personIDs {
-		rs := ix.latestRecs(pid)
-		listed := map[string]*rec{}
+	var w jsonw
+	var listed []*rec // the first latest record of each source listing the person, by source
+	var by []string   // their sources
+	var rs []*rec
+	for k, pid := range ix.personIDs {
+		rs = ix.appendLatestOf(rs[:0], ix.byPerson[k])
+		listed, by = listed[:0], by[:0]
 		arrest := ""
 		for _, x := range rs {
-			if _, ok := listed[x.Source]; !ok {
-				listed[x.Source] = x
+			if !listedBy(listed, x.Source) {
+				listed = append(listed, x)
 			}
 			if x.ArrestDate != "" && (arrest == "" || x.ArrestDate < arrest) {
 				arrest = x.ArrestDate
 			}
 		}
+		sort.Slice(listed, func(i, j int) bool { return listed[i].Source < listed[j].Source })
+		for _, x := range listed {
+			by = append(by, x.Source)
+		}
 		if len(listed) < ix.opts.OmissionMinSources {
 			continue
 		}
-		for _, src := range ix.sources {
-			if listed[src] != nil {
+		for j, src := range ix.sources {
+			if contains(by, src) {
 				continue
 			}
 			if arrest != "" && ix.latest[src] < arrest {
 				continue // the list predates the arrest
 			}
-			if _, ok := maybe[pid][src]; ok {
+			if maybe[personSource{int32(k), int32(j)}] {
 				continue
 			}
-			var by []string
-			var views []RecordView
-			var keys []string
-			for _, s := range sortedKeys(listed) {
-				by = append(by, s)
-				views = append(views, view(listed[s]))
-				keys = append(keys, listed[s].key)
+			keys := make([]string, len(listed))
+			grp := ""
+			for i, x := range listed {
+				keys[i] = x.key
+				if grp == "" && x.Group != "" {
+					grp = x.Group
+				}
 			}
 			// Was the person in an earlier edition of src?
 			var earlier []string
-			for _, i := range ix.persons[pid] {
-				if x := ix.recs[i]; x.Source == src {
+			for _, i := range ix.byPerson[k] {
+				if x := &ix.recs[i]; x.Source == src {
 					earlier = append(earlier, x.key)
 				}
 			}
 			sort.Strings(earlier)
-			x := listed[by[0]]
-			grp := ""
-			for _, v := range views {
-				if v.Group != "" {
-					grp = v.Group
-					break
-				}
-			}
-			payload := map[string]any{"person_id": pid, "source": src, "edition": ix.latest[src], "listed_by": by,
-				"records": views, "earlier_editions": earlier}
-			title := fmt.Sprintf("%s does not list %s %q (%s), listed by %s", src, pid, x.Name, orDash(groupLabel(grp)), strings.Join(by, ", "))
+			w.b = w.b[:0]
+			w.open()
+			w.strs("earlier_editions", earlier)
+			w.str("edition", ix.latest[src])
+			w.strs("listed_by", by)
+			w.str("person_id", pid)
+			w.str("source", src)
+			w.close()
+			title := fmt.Sprintf("%s does not list %s %q (%s), listed by %s", src, pid, listed[0].Name, orDash(groupLabel(grp)), strings.Join(by, ", "))
 			if len(earlier) > 0 {
 				title += "; it did in " + ix.short(earlier[len(earlier)-1])
 			}
@@ -562,12 +875,21 @@ func omissionItems(ix *index, pairs []Pair) []roster.ReviewItem {
 				PersonID: pid,
 				Records:  keys,
 				Title:    title,
-				Payload:  mustJSON(payload),
+				Payload:  w.String(),
 				Impact:   60 + 10*float64(len(by)),
 			})
 		}
 	}
 	return out
+}
+
+func listedBy(xs []*rec, source string) bool {
+	for _, x := range xs {
+		if x.Source == source {
+			return true
+		}
+	}
+	return false
 }
 
 func orDash(s string) string {
@@ -601,23 +923,28 @@ func unknownGroupItems(ix *index) []roster.ReviewItem {
 	var out []roster.ReviewItem
 	for _, k := range sortedKeys(groups) {
 		a := groups[k]
-		var keys []string
-		var views []RecordView
-		for _, x := range a.recs {
-			keys = append(keys, x.key)
-			views = append(views, view(x))
+		keys := make([]string, len(a.recs))
+		for i, x := range a.recs {
+			keys[i] = x.key
 		}
 		src := a.recs[0].Source
 		n := len(a.recs)
+		var w jsonw
+		w.open()
+		w.str("edition", ix.latest[src])
+		w.strs("groups", roster.Groups)
+		w.str("label", a.label)
+		w.records("records", a.recs)
+		w.str("source", src)
+		w.close()
 		out = append(out, roster.ReviewItem{
 			Key:     "unknown-group:" + k,
 			Kind:    roster.KindUnknownGroup,
 			Source:  src,
 			Records: keys,
 			Title:   fmt.Sprintf("%s: group label %q maps to no group (%d %s)", src, a.label, n, plural(n, "record", "records")),
-			Payload: mustJSON(map[string]any{"source": src, "edition": ix.latest[src], "label": a.label, "records": views,
-				"groups": roster.Groups}),
-			Impact: 40 + float64(min(n, 20)),
+			Payload: w.String(),
+			Impact:  40 + float64(min(n, 20)),
 		})
 	}
 	return out

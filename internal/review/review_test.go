@@ -186,9 +186,9 @@ func TestConflictsDuplicatesMatchesUnknown(t *testing.T) {
 	w.add("hrc", "2025-05-01", "P-4", "Qasımov Elçin", roster.GroupJournalist, 1975)
 	w.in.Pairs = []Pair{
 		{A: roster.Side{Source: "ipm", Edition: "2025-06-01", Ref: "3"}, B: roster.Side{Source: "ipm", Edition: "2025-06-01", Ref: "2"},
-			Probability: 0.97, Band: BandDuplicate, Explanation: `{"fields":[]}`},
+			Probability: 0.97, Band: BandDuplicate},
 		{A: roster.Side{Source: "hrc", Edition: "2025-05-01", Ref: "2"}, B: roster.Side{Source: "ipm", Edition: "2025-06-01", Ref: "1"},
-			Probability: 0.55, Band: BandReview, Explanation: `{"why":"given name differs"}`},
+			Probability: 0.55, Band: BandReview},
 	}
 	w.in.Decisions = []roster.Decision{{ID: 7, Verdict: roster.VerdictDifferent,
 		A: roster.Side{Source: "ipm", Edition: "2025-01-01", Ref: "99", Fingerprint: "fp:ipm:Əliyev Əli"},
@@ -215,12 +215,19 @@ func TestConflictsDuplicatesMatchesUnknown(t *testing.T) {
 		t.Errorf("unknown-group %+v", it)
 	}
 	c := got["conflict:P-1:birth_year:1985|1986"]
-	if !strings.Contains(c.Title, "hrc: 1986; ipm: 1985") || !strings.Contains(c.Payload, `"sides"`) {
-		t.Errorf("conflict %+v", c)
+	if !strings.Contains(c.Title, "hrc: 1986; ipm: 1985") || strings.Contains(c.Payload, `"sides"`) {
+		t.Errorf("conflict %+v (sides with the clustering's fingerprints are the store's to add)", c)
 	}
 	// Deterministic.
 	if again := Build(w.in); !reflect.DeepEqual(again, items) {
 		t.Error("Build is not deterministic")
+	}
+	// A fingerprint the clustering does not give is in the payload's sides.
+	w.in.Members[0].Fingerprint = ""
+	for _, it := range Build(w.in) {
+		if it.Key == "conflict:P-1:birth_year:1985|1986" && !strings.Contains(it.Payload, `"sides":[{"source":"hrc","edition":"2025-05-01","ref":"1","fingerprint":"fp:hrc:Aliyev Ali"},{"source":"ipm","edition":"2025-06-01","ref":"1","fingerprint":"ref:ipm:1"}]`) {
+			t.Errorf("conflict without the clustering's fingerprint: %s", it.Payload)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -302,5 +303,299 @@ func TestDecideRace(t *testing.T) {
 	log, _ := s1.Audit(ctx)
 	if len(log) != 10 { // 5 decisions and 5 undos
 		t.Fatalf("audit has %d entries, want 10", len(log))
+	}
+}
+
+// A rebuild writes only the items whose content changed.
+func TestSaveReviewItemsSkipsUnchanged(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	a, b, c := "ipm@2025-06-01:1", "mhm@2025-05-01:7", "mhm@2025-05-01:9"
+	items := func(title string, impact float64) []roster.ReviewItem {
+		m2 := pairItem("match:2", a, c)
+		m2.Title, m2.Impact = title, impact
+		return []roster.ReviewItem{pairItem("match:1", a, b), m2}
+	}
+	if _, err := s.SaveReviewItems(ctx, 1, items("two", 50)); err != nil {
+		t.Fatal(err)
+	}
+	updatedRun := func(key string) (run int64) {
+		t.Helper()
+		if err := s.DB().QueryRow(`SELECT updated_run FROM review_items WHERE key = ?`, key).Scan(&run); err != nil {
+			t.Fatal(err)
+		}
+		return run
+	}
+	st, err := s.SaveReviewItems(ctx, 2, items("two", 50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Written != 0 || st.Kept != 2 || updatedRun("match:1") != 1 {
+		t.Fatalf("identical rebuild: %+v, updated_run %d", st, updatedRun("match:1"))
+	}
+	for i, tc := range []struct {
+		title  string
+		impact float64
+	}{{"two, renamed", 50}, {"two, renamed", 51}} {
+		run := int64(3 + i)
+		st, err := s.SaveReviewItems(ctx, run, items(tc.title, tc.impact))
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, err := s.ReviewItemByKey(ctx, "match:2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Written != 1 || it.Title != tc.title || it.Impact != tc.impact || updatedRun("match:2") != run || updatedRun("match:1") != 1 {
+			t.Fatalf("%+v: %+v, item %+v", tc, st, it)
+		}
+	}
+	// Unsorted input with a repeated key is refused, as sorted input is.
+	for _, its := range [][]roster.ReviewItem{
+		{pairItem("match:2", a, c), pairItem("match:1", a, b), pairItem("match:2", a, c)},
+		{pairItem("match:3", a, c), pairItem("match:3", a, b)},
+	} {
+		if _, err := s.SaveReviewItems(ctx, 9, its); err == nil || !strings.Contains(err.Error(), "repeated key") {
+			t.Errorf("repeated key: err=%v", err)
+		}
+	}
+}
+
+// seedPair imports two records, clusters them and stores their scored pair,
+// as a match run would.
+func seedPair(t *testing.T, s *store.Store) (a, b string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, l := range []struct{ src, ed, ref, name, raw string }{
+		{"ipm", "2025-06-01", "1", "Həsənov Əli", "1;Həsənov Əli;1985"},
+		{"mhm", "2025-05-01", "7", "Гасанов Али", "7;Гасанов Али;1986"},
+	} {
+		f := store.ImportFile{Name: l.src + ".csv", SHA256: "sha-" + l.src, Format: "csv", Size: 10, Records: []roster.Record{
+			{Row: 1, Ref: l.ref, Location: "line 2", Name: l.name, BirthYear: 1985, Group: "journalist", Raw: l.raw}}}
+		if _, err := s.Import(ctx, store.ImportRequest{Source: l.src, Edition: l.ed, Files: []store.ImportFile{f}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO persons(seq, id) VALUES (1, 'P-000001'), (2, 'P-000002')`,
+		`INSERT INTO members(person_id, source, edition, ref, fingerprint, link, run_id) VALUES
+			('P-000001', 'ipm', '2025-06-01', '1', 'fp-ipm-1', 'single', 1), ('P-000002', 'mhm', '2025-05-01', '7', 'fp-mhm-7', 'single', 1)`,
+		`INSERT INTO pairs(run_id, a_source, a_edition, a_ref, b_source, b_edition, b_ref, probability, band, explanation)
+			VALUES (1, 'mhm', '2025-05-01', '7', 'ipm', '2025-06-01', '1', 0.7, 'review', '{"weight":1.5,"fields":[]}')`,
+	} {
+		if _, err := s.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return "ipm@2025-06-01:1", "mhm@2025-05-01:7"
+}
+
+// Stored payloads are lean; an item as read for display has its records,
+// sides and explanation, and a decided item keeps them when the records
+// and the pair are gone.
+func TestReviewItemCompletesPayload(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	a, b := seedPair(t, s)
+	lean := roster.ReviewItem{Key: "match:" + a + "|" + b, Kind: roster.KindMatch, Records: []string{a, b}, Title: "?",
+		Payload: `{"persons":["P-000001","P-000002"],"probability":0.7,"same_person":false}`, Impact: 57}
+	if _, err := s.SaveReviewItems(ctx, 1, []roster.ReviewItem{lean}); err != nil {
+		t.Fatal(err)
+	}
+	it, err := s.ReviewItemByKey(ctx, lean.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"explanation":{"weight":1.5,"fields":[]},"persons":["P-000001","P-000002"],"probability":0.7,` +
+		`"records":[{"ref":"ipm@2025-06-01:1","source":"ipm","edition":"2025-06-01","record_ref":"1","person_id":"P-000001",` +
+		`"fingerprint":"fp-ipm-1","name":"Həsənov Əli","birth_year":1985,"group":"journalist","location":"line 2","raw":"1;Həsənov Əli;1985"},` +
+		`{"ref":"mhm@2025-05-01:7","source":"mhm","edition":"2025-05-01","record_ref":"7","person_id":"P-000002",` +
+		`"fingerprint":"fp-mhm-7","name":"Гасанов Али","birth_year":1985,"group":"journalist","location":"line 2","raw":"7;Гасанов Али;1986"}],` +
+		`"same_person":false,"sides":[{"source":"ipm","edition":"2025-06-01","ref":"1","fingerprint":"fp-ipm-1"},` +
+		`{"source":"mhm","edition":"2025-05-01","ref":"7","fingerprint":"fp-mhm-7"}]}`
+	if it.Payload != want {
+		t.Fatalf("payload for display\n got %s\nwant %s", it.Payload, want)
+	}
+	var stored string
+	if err := s.DB().QueryRow(`SELECT payload FROM review_items WHERE id = ?`, it.ID).Scan(&stored); err != nil || stored != lean.Payload {
+		t.Fatalf("stored payload %s (%v), want the lean one", stored, err)
+	}
+	d, err := s.DecideItem(ctx, it.ID, it.Version, roster.VerdictSame, "same person", "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.A.Fingerprint != "fp-ipm-1" || d.B.Fingerprint != "fp-mhm-7" {
+		t.Errorf("decision sides %+v %+v: want the clustering's fingerprints", d.A, d.B)
+	}
+	// A rebuild that still finds the pair writes the lean payload and
+	// completes it again.
+	st, err := s.SaveReviewItems(ctx, 2, []roster.ReviewItem{lean})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().QueryRow(`SELECT payload FROM review_items WHERE id = ?`, it.ID).Scan(&stored); err != nil || stored != want || st.Kept != 1 {
+		t.Fatalf("decided item rebuilt (%+v): stored %s (%v)", st, stored, err)
+	}
+	// The next run links the pair (no longer in the pairs table) and a
+	// re-import replaces the records: the decided item still shows both.
+	for _, q := range []string{`DELETE FROM pairs`, `DELETE FROM members`, `DELETE FROM records`} {
+		if _, err := s.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	it, err = s.ReviewItem(ctx, it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Payload != want {
+		t.Fatalf("decided payload once the records are gone\n got %s\nwant %s", it.Payload, want)
+	}
+	// An open item whose records are gone lists none.
+	other := lean
+	other.Key = "match:x"
+	if _, err := s.SaveReviewItems(ctx, 3, []roster.ReviewItem{other}); err != nil {
+		t.Fatal(err)
+	}
+	it, err = s.ReviewItemByKey(ctx, "match:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(it.Payload, `"records":[]`) || strings.Contains(it.Payload, "explanation") {
+		t.Errorf("payload without records: %s", it.Payload)
+	}
+}
+
+// The review input lists records by source, edition, file and row, with
+// their memberships in the same order; detail adds what only display needs.
+func TestReadReviewInput(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	file := func(name string, refs ...string) store.ImportFile {
+		f := store.ImportFile{Name: name, SHA256: "sha-" + name, Format: "csv", Size: 10}
+		for i, r := range refs {
+			f.Records = append(f.Records, roster.Record{Row: i + 1, Ref: r, Name: "N " + r, Raw: "raw " + r, Location: "row " + r})
+		}
+		return f
+	}
+	// Two files whose rows both start at 1, imported before an earlier source.
+	if _, err := s.Import(ctx, store.ImportRequest{Source: "mhm", Edition: "2025-05-01",
+		Files: []store.ImportFile{file("a.csv", "a1", "a2", "a3"), file("b.csv", "b1", "b2")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, store.ImportRequest{Source: "ipm", Edition: "2025-06-01", Files: []store.ImportFile{file("c.csv", "c1", "c2")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO persons(seq, id) VALUES (1, 'P-1');
+		INSERT INTO members(person_id, source, edition, ref, fingerprint, link, run_id) VALUES
+		('P-1', 'mhm', '2025-05-01', 'b1', 'fp-b1', 'single', 1), ('P-1', 'ipm', '2025-06-01', 'c2', 'fp-c2', 'single', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, detail := range []bool{false, true} {
+		in, err := s.ReadReviewInput(ctx, detail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refs []string
+		for _, r := range in.Records {
+			refs = append(refs, r.Ref)
+			if (r.Raw != "") != detail || (r.Location != "") != detail {
+				t.Errorf("detail=%v: record %+v", detail, r)
+			}
+		}
+		if got, want := strings.Join(refs, " "), "c1 c2 a1 a2 a3 b1 b2"; got != want {
+			t.Errorf("detail=%v: records %s, want %s", detail, got, want)
+		}
+		if len(in.Members) != 2 || in.Members[0].Ref != "c2" || in.Members[0].Fingerprint != "fp-c2" || in.Members[1].Ref != "b1" ||
+			in.Members[1].PersonID != "P-1" || in.Members[1].Source != "mhm" {
+			t.Errorf("detail=%v: members %+v", detail, in.Members)
+		}
+	}
+}
+
+// Rewriting the table gives what updating it row by row gives: the same
+// IDs, states, versions, runs and content.
+func TestSaveReviewItemsRewriteMatchesUpdate(t *testing.T) {
+	ctx := context.Background()
+	run := func(rewrite bool) string {
+		t.Helper()
+		defer store.SetRewrite(1<<30, 1)()
+		s := MustOpen(t)
+		a := "ipm@2025-06-01:1"
+		item := func(n int, title string) roster.ReviewItem {
+			it := pairItem(fmt.Sprintf("match:%02d", n), a, fmt.Sprintf("mhm@2025-05-01:%d", n))
+			it.Title = title
+			return it
+		}
+		var first []roster.ReviewItem
+		for n := 1; n <= 8; n++ {
+			first = append(first, item(n, "first"))
+		}
+		if _, err := s.SaveReviewItems(ctx, 1, first); err != nil {
+			t.Fatal(err)
+		}
+		id := func(key string) int64 {
+			it, err := s.ReviewItemByKey(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return it.ID
+		}
+		if _, err := s.DecideItem(ctx, id("match:02"), -1, roster.VerdictSame, "same", "alice"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DecideItem(ctx, id("match:08"), -1, roster.VerdictDismiss, "no", "alice"); err != nil {
+			t.Fatal(err)
+		}
+		// match:04 goes stale.
+		if _, err := s.SaveReviewItems(ctx, 2, append(append([]roster.ReviewItem{}, first[:3]...), first[4:]...)); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.DecidePair(ctx, roster.Side{Source: "ipm", Edition: "2025-06-01", Ref: "1"},
+			roster.Side{Source: "mhm", Edition: "2025-05-01", Ref: "10"}, roster.VerdictDifferent, "not him", "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rewrite {
+			defer store.SetRewrite(0, 0)()
+		}
+		// Changed: 01, 02 (decided), 04 (reopens), 05, 06; 03 unchanged;
+		// 07 goes stale and 08 stays decided; 09 and 10 (settled) are new.
+		third := []roster.ReviewItem{item(1, "third"), item(2, "third"), item(3, "first"), item(4, "third"), item(5, "third"),
+			item(6, "third"), item(9, "third"), item(10, "third")}
+		third[7].DecisionID = d.ID
+		st, err := s.SaveReviewItems(ctx, 3, third)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%+v\n", st)
+		rows, err := s.DB().Query(`SELECT id, key, kind, state, source, grp, person_id, records, title, payload, impact,
+			coalesce(decision_id, 0), version, created_run, updated_run FROM review_items ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v [15]any
+			p := make([]any, len(v))
+			for i := range v {
+				p[i] = &v[i]
+			}
+			if err := rows.Scan(p...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, v[:]...)
+		}
+		return b.String()
+	}
+	updated, rewritten := run(false), run(true)
+	if updated != rewritten {
+		t.Errorf("updated in place:\n%s\nrewritten:\n%s", updated, rewritten)
+	}
+	for _, want := range []string{"Written:5", "Stale:1", "Reopened:1", "New:2", "Decided:1", "match:07 match stale",
+		"match:08 match decided", "match:04 match open"} {
+		if !strings.Contains(updated, want) {
+			t.Errorf("no %q in\n%s", want, updated)
+		}
 	}
 }
