@@ -167,7 +167,6 @@ var (
 type ruleSet [4]uint64
 
 func (s *ruleSet) add(id uint8)      { s[id>>6] |= 1 << (id & 63) }
-func (s *ruleSet) has(id uint8) bool { return s[id>>6]&(1<<(id&63)) != 0 }
 func (s *ruleSet) count() int {
 	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2]) + bits.OnesCount64(s[3])
 }

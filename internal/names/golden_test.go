@@ -104,9 +104,7 @@ func goldenInputs(t *testing.T) []goldenCase {
 				add("giv", g.spellings[i], g.spellings[i+1])
 			}
 		}
-		for _, f := range g.attestedFull {
-			pool = append(pool, f)
-		}
+		pool = append(pool, g.attestedFull...)
 	}
 	if len(sur) == 0 || len(giv) == 0 {
 		t.Fatal("dev set needed to write the golden file")
