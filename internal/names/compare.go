@@ -166,7 +166,7 @@ var (
 // ruleSet is a set of rule IDs.
 type ruleSet [4]uint64
 
-func (s *ruleSet) add(id uint8)      { s[id>>6] |= 1 << (id & 63) }
+func (s *ruleSet) add(id uint8) { s[id>>6] |= 1 << (id & 63) }
 func (s *ruleSet) count() int {
 	return bits.OnesCount64(s[0]) + bits.OnesCount64(s[1]) + bits.OnesCount64(s[2]) + bits.OnesCount64(s[3])
 }
