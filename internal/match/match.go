@@ -485,9 +485,6 @@ func (m *Matcher) estimate(ctx context.Context, bl *blocking, allPairs int64) er
 		}
 		return 0
 	})
-	if cfg.Progress != nil {
-		cfg.Progress("estimate", 0, 1)
-	}
 	u, nr := estimateU(m.ps, cfg.RandomPairs, m.gammaOf)
 	m.model = estimate(pats, u, allPairs)
 	m.model.RandomPairs = nr
