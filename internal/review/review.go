@@ -428,26 +428,7 @@ func (s byKey) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
 // RecordView is a record as shown in an item's payload. Payloads are
 // stored lean (see record): the store adds Source, Edition, RecordRef,
 // Fingerprint, Location and Raw back when it shows an item.
-type RecordView struct {
-	Ref         string `json:"ref"` // source@edition:ref
-	Source      string `json:"source"`
-	Edition     string `json:"edition"`
-	RecordRef   string `json:"record_ref"`
-	PersonID    string `json:"person_id,omitempty"`
-	Fingerprint string `json:"fingerprint"`
-	Name        string `json:"name"`
-	BirthYear   int    `json:"birth_year,omitempty"`
-	BirthDate   string `json:"birth_date,omitempty"`
-	Gender      string `json:"gender,omitempty"`
-	Group       string `json:"group,omitempty"`
-	GroupRaw    string `json:"group_raw,omitempty"`
-	Case        string `json:"case,omitempty"`
-	ArrestDate  string `json:"arrest_date,omitempty"`
-	Sentence    string `json:"sentence,omitempty"`
-	Status      string `json:"status,omitempty"`
-	Location    string `json:"location,omitempty"`
-	Raw         string `json:"raw,omitempty"`
-}
+type RecordView = roster.RecordView
 
 func view(x *rec) RecordView {
 	return RecordView{Ref: x.key, Source: x.Source, Edition: x.Edition, RecordRef: x.Ref, PersonID: x.person,

@@ -302,3 +302,28 @@ type ReviewItem struct {
 	DecisionID int64
 	Version    int64
 }
+
+// RecordView is a record as a review item shows it. The review builders
+// store it lean (the name and the facts the item is about); the store adds
+// Source, Edition, RecordRef, Fingerprint, Location and Raw back when it
+// shows an item.
+type RecordView struct {
+	Ref         string `json:"ref"` // source@edition:ref
+	Source      string `json:"source"`
+	Edition     string `json:"edition"`
+	RecordRef   string `json:"record_ref"`
+	PersonID    string `json:"person_id,omitempty"`
+	Fingerprint string `json:"fingerprint"`
+	Name        string `json:"name"`
+	BirthYear   int    `json:"birth_year,omitempty"`
+	BirthDate   string `json:"birth_date,omitempty"`
+	Gender      string `json:"gender,omitempty"`
+	Group       string `json:"group,omitempty"`
+	GroupRaw    string `json:"group_raw,omitempty"`
+	Case        string `json:"case,omitempty"`
+	ArrestDate  string `json:"arrest_date,omitempty"`
+	Sentence    string `json:"sentence,omitempty"`
+	Status      string `json:"status,omitempty"`
+	Location    string `json:"location,omitempty"`
+	Raw         string `json:"raw,omitempty"`
+}

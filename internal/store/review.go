@@ -1243,29 +1243,6 @@ func (s *Store) ReviewItemByKey(ctx context.Context, key string) (roster.ReviewI
 	return it, completePayload(ctx, s.db, &it)
 }
 
-// payloadRecord is a record in a payload (review.RecordView, whose JSON
-// it mirrors field for field).
-type payloadRecord struct {
-	Ref         string `json:"ref"`
-	Source      string `json:"source"`
-	Edition     string `json:"edition"`
-	RecordRef   string `json:"record_ref"`
-	PersonID    string `json:"person_id,omitempty"`
-	Fingerprint string `json:"fingerprint"`
-	Name        string `json:"name"`
-	BirthYear   int    `json:"birth_year,omitempty"`
-	BirthDate   string `json:"birth_date,omitempty"`
-	Gender      string `json:"gender,omitempty"`
-	Group       string `json:"group,omitempty"`
-	GroupRaw    string `json:"group_raw,omitempty"`
-	Case        string `json:"case,omitempty"`
-	ArrestDate  string `json:"arrest_date,omitempty"`
-	Sentence    string `json:"sentence,omitempty"`
-	Status      string `json:"status,omitempty"`
-	Location    string `json:"location,omitempty"`
-	Raw         string `json:"raw,omitempty"`
-}
-
 // maxCompleted bounds the records completePayload looks up in the database
 // for one item (an unknown group label may name thousands).
 const maxCompleted = 50
@@ -1304,7 +1281,7 @@ func completePayload(ctx context.Context, q rowQuerier, it *roster.ReviewItem) e
 			fps[roster.FormatRef(sd.Source, sd.Edition, sd.Ref, true)] = sd.Fingerprint
 		}
 	}
-	var recs []payloadRecord
+	var recs []roster.RecordView
 	raw, listed := m["records"]
 	switch {
 	case listed:
@@ -1313,7 +1290,7 @@ func completePayload(ctx context.Context, q rowQuerier, it *roster.ReviewItem) e
 		}
 	case recordsOf(it.Kind) && len(it.Records) <= maxCompleted:
 		for _, r := range it.Records {
-			recs = append(recs, payloadRecord{Ref: r})
+			recs = append(recs, roster.RecordView{Ref: r})
 		}
 	}
 	if recs != nil {
@@ -1363,7 +1340,7 @@ func completePayload(ctx context.Context, q rowQuerier, it *roster.ReviewItem) e
 		}
 	}
 	if raw, ok := m["record"]; ok {
-		var rec *payloadRecord
+		var rec *roster.RecordView
 		if json.Unmarshal(raw, &rec) == nil && rec != nil {
 			if _, err := completeRecord(ctx, q, rec, fps, true); err != nil {
 				return err
@@ -1397,7 +1374,7 @@ func recordsOf(kind string) bool {
 // when it has only its reference, else what the builder leaves out. found
 // says whether the record is still in the database. Without lookup, only
 // what the reference gives is filled in (and found is false).
-func completeRecord(ctx context.Context, q rowQuerier, r *payloadRecord, fps map[string]string, lookup bool) (found bool, err error) {
+func completeRecord(ctx context.Context, q rowQuerier, r *roster.RecordView, fps map[string]string, lookup bool) (found bool, err error) {
 	ref, err := roster.ParseRef(r.Ref)
 	if err != nil || ref.Edition == "" {
 		return false, nil
