@@ -322,14 +322,7 @@ func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
 	}
 	defer rows.Close()
 	out := make([]roster.Record, 0, n)
-	intern := map[string]string{}
-	in := func(s string) string {
-		if v, ok := intern[s]; ok {
-			return v
-		}
-		intern[s] = s
-		return s
-	}
+	in := interner{}
 	for rows.Next() {
 		var x roster.Record
 		if err := rows.Scan(&x.ID, &x.ListID, &x.Source, &x.Edition, &x.Ref, &x.Name, &x.Surname, &x.Given, &x.Patronymic,
@@ -337,7 +330,7 @@ func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
 			return nil, err
 		}
 		// Few distinct values: share one string each.
-		x.Source, x.Edition, x.Gender, x.Group, x.GroupRaw = in(x.Source), in(x.Edition), in(x.Gender), in(x.Group), in(x.GroupRaw)
+		x.Source, x.Edition, x.Gender, x.Group, x.GroupRaw = in.get(x.Source), in.get(x.Edition), in.get(x.Gender), in.get(x.Group), in.get(x.GroupRaw)
 		out = append(out, x)
 	}
 	return out, rows.Err()

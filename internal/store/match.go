@@ -82,21 +82,14 @@ func (s *Store) CurrentMembers(ctx context.Context) ([]PrevMember, error) {
 	}
 	defer rows.Close()
 	var out []PrevMember
-	intern := map[string]string{}
-	in := func(s string) string {
-		if v, ok := intern[s]; ok {
-			return v
-		}
-		intern[s] = s
-		return s
-	}
+	in := interner{}
 	for rows.Next() {
 		var m PrevMember
 		if err := rows.Scan(&m.PersonID, &m.Seq, &m.Source, &m.Edition, &m.Ref, &m.Fingerprint, &m.RecordID, &m.Link,
 			&m.Score); err != nil {
 			return nil, fmt.Errorf("read members: %w", err)
 		}
-		m.Source, m.Edition, m.Link = in(m.Source), in(m.Edition), in(m.Link)
+		m.Source, m.Edition, m.Link = in.get(m.Source), in.get(m.Edition), in.get(m.Link)
 		out = append(out, m)
 	}
 	return out, rows.Err()
