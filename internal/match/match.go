@@ -476,15 +476,7 @@ func (m *Matcher) estimate(ctx context.Context, bl *blocking, allPairs int64) er
 	for g, n := range counts {
 		pats = append(pats, pattern{g, float64(n * rate)})
 	}
-	slices.SortFunc(pats, func(a, b pattern) int {
-		if a.g < b.g {
-			return -1
-		}
-		if a.g > b.g {
-			return 1
-		}
-		return 0
-	})
+	sortPatterns(pats)
 	u, nr := estimateU(m.ps, cfg.RandomPairs, m.gammaOf)
 	m.model = estimate(pats, u, allPairs)
 	m.model.RandomPairs = nr

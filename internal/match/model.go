@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -199,16 +200,14 @@ func patterns(gs []gamma) []pattern {
 	for g, n := range c {
 		out = append(out, pattern{g, n})
 	}
-	slices.SortFunc(out, func(a, b pattern) int {
-		if a.g < b.g {
-			return -1
-		}
-		if a.g > b.g {
-			return 1
-		}
-		return 0
-	})
+	sortPatterns(out)
 	return out
+}
+
+// sortPatterns orders patterns by comparison vector, so that EM adds them
+// up in the same order on every run.
+func sortPatterns(ps []pattern) {
+	slices.SortFunc(ps, func(a, b pattern) int { return cmp.Compare(a.g, b.g) })
 }
 
 // estimate runs EM on the blocked pairs' comparison patterns, starting
