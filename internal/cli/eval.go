@@ -13,6 +13,7 @@ import (
 
 	"github.com/roster-coalition/roster/internal/eval"
 	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/store"
 )
 
 type evalOptions struct {
@@ -159,7 +160,11 @@ func runEval(ctx context.Context, opts *evalOptions) error {
 		}
 		return ""
 	}
-	rep := eval.Evaluate(truth, pred, eval.Options{Examples: opts.Examples, Names: names, Source: source})
+	review, err := reviewPairs(ctx, s)
+	if err != nil {
+		return err
+	}
+	rep := eval.Evaluate(truth, pred, eval.Options{Examples: opts.Examples, Names: names, Source: source, Review: review})
 	if opts.JSON {
 		out := struct {
 			*eval.Report
@@ -185,7 +190,13 @@ func printEval(w io.Writer, rep *eval.Report, missingInDB int) {
 	fmt.Fprintf(w, "pairwise   precision %.4f  recall %.4f  F1 %.4f  (pairs: %d true, %d predicted, %d correct)\n",
 		rep.Pairwise.Precision, rep.Pairwise.Recall, rep.Pairwise.F1, rep.Pairs.True, rep.Pairs.Predicted, rep.Pairs.Correct)
 	fmt.Fprintf(w, "B-cubed    precision %.4f  recall %.4f  F1 %.4f\n", rep.BCubed.Precision, rep.BCubed.Recall, rep.BCubed.F1)
-	if len(rep.BySources) > 0 {
+	if wr := rep.WithReview; wr != nil {
+		fmt.Fprintf(w, "with review  recall %.4f if every open match and duplicate item (%d pairs) were answered \"same\" (%d of %d true pairs)\n",
+			wr.Recall, wr.ReviewPairs, wr.Correct, rep.Pairs.True)
+	}
+	if len(rep.BySources) > 21 {
+		fmt.Fprintf(w, "\nby sources: %d pairs of sources (--json lists them)\n", len(rep.BySources))
+	} else if len(rep.BySources) > 0 {
 		fmt.Fprintf(w, "\nby sources  %-28s  precision  recall\n", "pairs true/predicted/correct")
 		for _, sp := range rep.BySources {
 			fmt.Fprintf(w, "  %-9s  %-28s  %.4f     %.4f\n", sp.A+"–"+sp.B,
@@ -196,6 +207,28 @@ func printEval(w io.Writer, rep *eval.Report, missingInDB int) {
 	printExamples(w, rep.FalseMerges, "true person")
 	fmt.Fprintf(w, "\nmissed links: %d true persons are split over several predicted persons\n", rep.MissedLinkCount)
 	printExamples(w, rep.MissedLinks, "predicted")
+	if wr := rep.WithReview; wr != nil {
+		fmt.Fprintf(w, "\nmissed even with review: %d true persons stay split when every review pair is accepted\n", wr.MissedLinkCount)
+		printExamples(w, wr.MissedLinks, "predicted")
+	}
+}
+
+// reviewPairs lists the pairs of records the open match and duplicate
+// items ask about.
+func reviewPairs(ctx context.Context, s *store.Store) ([][2]string, error) {
+	out := [][2]string{}
+	for _, kind := range []string{roster.KindMatch, roster.KindDuplicate} {
+		items, err := s.ReviewItems(ctx, store.ReviewFilter{Kind: kind})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			for i := 1; i < len(it.Records); i++ {
+				out = append(out, [2]string{it.Records[0], it.Records[i]})
+			}
+		}
+	}
+	return out, nil
 }
 
 func printExamples(w io.Writer, exs []eval.Example, partLabel string) {

@@ -74,9 +74,23 @@ type Report struct {
 
 	BySources []SourcePair `json:"by_sources,omitempty"` // pairwise figures per pair of sources (with Options.Source)
 
+	// WithReview is what the clustering would be if analysts said "same"
+	// to every review pair (with Options.Review): how many true pairs are
+	// either linked or within reach of the queue.
+	WithReview *ReviewFigures `json:"with_review,omitempty"`
+
 	FalseMergeCount int       `json:"false_merges"` // predicted persons holding records of more than one true person
 	MissedLinkCount int       `json:"missed_links"` // true persons whose records are in more than one predicted person
 	FalseMerges     []Example `json:"false_merge_examples"`
+	MissedLinks     []Example `json:"missed_link_examples"`
+}
+
+// ReviewFigures measures the clustering with every review pair accepted.
+type ReviewFigures struct {
+	ReviewPairs     int       `json:"review_pairs"` // review pairs among the measured records
+	Correct         int64     `json:"correct"`      // true pairs linked or joined through review pairs
+	Recall          float64   `json:"recall"`       // Correct / true pairs
+	MissedLinkCount int       `json:"missed_links"` // true persons still split
 	MissedLinks     []Example `json:"missed_link_examples"`
 }
 
@@ -94,6 +108,10 @@ type Options struct {
 	Examples int                     // how many examples of each error kind to keep (the costliest)
 	Names    map[string]string       // record key → name as written, for the examples
 	Source   func(key string) string // the source of a record key; when set, the report breaks pairs down by source pair
+	// Review lists the pairs of records an analyst is asked about (match
+	// and duplicate items); when not nil, the report says what recall
+	// would be if each were answered "same".
+	Review [][2]string
 }
 
 // Evaluate compares pred with truth over the records both know.
@@ -157,7 +175,59 @@ func Evaluate(truth, pred Assignment, opts Options) *Report {
 	}
 	rep.FalseMerges, rep.FalseMergeCount = examples(byPred, opts.Examples)
 	rep.MissedLinks, rep.MissedLinkCount = examples(byTrue, opts.Examples)
+	if opts.Review != nil {
+		rep.WithReview = withReview(recs, rep.Pairs.True, opts)
+	}
 	return rep
+}
+
+// withReview joins the predicted persons that a review pair connects and
+// counts the true pairs that then share a person.
+func withReview(recs []keyed, truePairs int64, opts Options) *ReviewFigures {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		p, ok := parent[x]
+		if !ok || p == x {
+			return x
+		}
+		r := find(p)
+		parent[x] = r
+		return r
+	}
+	predOf := make(map[string]string, len(recs))
+	for _, r := range recs {
+		predOf[r.key] = r.p
+	}
+	f := &ReviewFigures{}
+	for _, pr := range opts.Review {
+		a, okA := predOf[pr[0]]
+		b, okB := predOf[pr[1]]
+		if !okA || !okB {
+			continue
+		}
+		f.ReviewPairs++
+		ra, rb := find(a), find(b)
+		if ra != rb {
+			if rb < ra {
+				ra, rb = rb, ra
+			}
+			parent[rb] = ra
+		}
+	}
+	cell := map[[2]string]int64{}
+	byTrue := map[string]map[string][]Member{}
+	for _, r := range recs {
+		p := find(r.p)
+		cell[[2]string{r.t, p}]++
+		add(byTrue, r.t, p, Member{Key: r.key, Name: opts.Names[r.key]})
+	}
+	for _, n := range cell {
+		f.Correct += n * (n - 1) / 2
+	}
+	f.Recall = ratio(f.Correct, truePairs)
+	f.MissedLinks, f.MissedLinkCount = examples(byTrue, opts.Examples)
+	return f
 }
 
 type keyed struct{ key, t, p string }

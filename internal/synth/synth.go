@@ -22,7 +22,6 @@ package synth
 import (
 	"cmp"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -297,20 +296,7 @@ func Generate(opts Options, create FileCreator) (*Manifest, error) {
 			man.Listed++
 		}
 	}
-	mf, err := create("manifest.json")
-	if err != nil {
-		return nil, fmt.Errorf("synth: %w", err)
-	}
-	b, _ := json.MarshalIndent(man, "", "  ")
-	b = append(b, '\n')
-	if _, err := mf.Write(b); err != nil {
-		mf.Close()
-		return nil, fmt.Errorf("synth: manifest.json: %w", err)
-	}
-	if err := mf.Close(); err != nil {
-		return nil, fmt.Errorf("synth: manifest.json: %w", err)
-	}
-	return man, nil
+	return man, writeManifest(create, man)
 }
 
 // sampler draws keys by weight.
