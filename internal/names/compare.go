@@ -146,8 +146,9 @@ func indelKind(p []rune, i int) (float64, int) {
 // a listed substitution, and the vowels, get small IDs too (0 = any other
 // letter), and subTab holds the substitution cost and rule of each pair.
 const (
-	maxPhonID = 64
-	swapRule  = "letters swapped (typo)"
+	maxPhonID   = 64
+	swapRule    = "letters swapped (typo)"
+	initialRule = "an initial agrees with the name it starts"
 )
 
 type subEntry struct {
@@ -156,11 +157,12 @@ type subEntry struct {
 }
 
 var (
-	ruleNames []string         // by rule ID, sorted
-	ruleIDs   map[string]uint8 // inverse of ruleNames
-	phonIDs   [0x400]uint8     // phoneme ID of runes below 0x400; 0 = other
-	subTab    [maxPhonID * maxPhonID]subEntry
-	swapID    uint8
+	ruleNames     []string         // by rule ID, sorted
+	ruleIDs       map[string]uint8 // inverse of ruleNames
+	phonIDs       [0x400]uint8     // phoneme ID of runes below 0x400; 0 = other
+	subTab        [maxPhonID * maxPhonID]subEntry
+	swapID        uint8
+	initialRuleID uint8
 )
 
 // ruleSet is a set of rule IDs.
@@ -180,7 +182,7 @@ func phonID(r rune) uint8 {
 
 func init() {
 	// Rule strings.
-	set := map[string]bool{swapRule: true, "vowel changed": true, "letter changed": true}
+	set := map[string]bool{swapRule: true, initialRule: true, "vowel changed": true, "letter changed": true}
 	for _, s := range subs {
 		set[s.rule] = true
 	}
@@ -199,6 +201,7 @@ func init() {
 		ruleIDs[r] = uint8(i)
 	}
 	swapID = ruleIDs[swapRule]
+	initialRuleID = ruleIDs[initialRule]
 	for k, r := range indelRules {
 		indelRuleIDs[k] = ruleIDs[r]
 	}
@@ -337,12 +340,14 @@ func newSeqs(ps *[2][]rune) (out [2]seq) {
 	return out
 }
 
-// distance is a class-aware edit distance with the rules that fired.
-// Symmetric by construction: costs and tie-breaking do not depend on order.
-func distance(sc *scratch, sa, sb seq) (float64, ruleSet, bool) {
+// distance is a class-aware edit distance with the rules that fired and
+// the number of edits no rule explains (a letter changed, added, dropped
+// or two swapped). Symmetric by construction: costs and tie-breaking do
+// not depend on order.
+func distance(sc *scratch, sa, sb seq) (float64, ruleSet, int) {
 	if slices.Equal(sa.r, sb.r) {
 		// The diagonal costs nothing and names no rule.
-		return 0, ruleSet{}, false
+		return 0, ruleSet{}, 0
 	}
 	if slices.Compare(sa.r, sb.r) > 0 {
 		sa, sb = sb, sa
@@ -383,13 +388,13 @@ func distance(sc *scratch, sa, sb seq) (float64, ruleSet, bool) {
 	}
 	// Trace back one optimal path to name the rules.
 	var rules ruleSet
-	generic := false
+	edits := 0
 	i, j := n, m
 	const eps = 1e-9
 	for i > 0 || j > 0 {
 		if transposed(a, b, i, j) && abs(d[i*w+j]-(d[(i-2)*w+j-2]+costSwap)) < eps {
 			rules.add(swapID)
-			generic = true
+			edits++
 			i, j = i-2, j-2
 			continue
 		}
@@ -398,7 +403,9 @@ func distance(sc *scratch, sa, sb seq) (float64, ruleSet, bool) {
 			if abs(d[i*w+j]-(d[(i-1)*w+j-1]+s)) < eps {
 				if s > 0 {
 					rules.add(rule)
-					generic = generic || s >= costVowelGeneric
+					if s >= costVowelGeneric {
+						edits++
+					}
 				}
 				i, j = i-1, j-1
 				continue
@@ -408,17 +415,21 @@ func distance(sc *scratch, sa, sb seq) (float64, ruleSet, bool) {
 			c := ca[i-1]
 			if abs(d[i*w+j]-(d[(i-1)*w+j]+c)) < eps {
 				rules.add(ra[i-1])
-				generic = generic || c >= costVowelIndel
+				if c >= costVowelIndel {
+					edits++
+				}
 				i--
 				continue
 			}
 		}
 		c := cb[j-1]
 		rules.add(rb[j-1])
-		generic = generic || c >= costVowelIndel
+		if c >= costVowelIndel {
+			edits++
+		}
 		j--
 	}
-	return d[n*w+m], rules, generic
+	return d[n*w+m], rules, edits
 }
 
 func abs(x float64) float64 {
@@ -440,18 +451,25 @@ func simOf(cost float64, a, b []rune) float64 {
 
 // part is what a comparison needs of one name part.
 type part struct {
-	id     uint32 // its number in its Preparer (from 1); 0 when made for one name
-	ph     []rune
-	stem   []rune
-	phs    seq // ph and stem with their indel costs (set by prepare)
-	stems  seq
-	form   Form
-	gender string
-	script string
-	raw    string
+	id      uint32 // its number in its Preparer (from 1); 0 when made for one name
+	ph      []rune
+	stem    []rune
+	phs     seq // ph and stem with their indel costs (set by prepare)
+	stems   seq
+	form    Form
+	gender  string
+	script  string
+	raw     string
+	initial bool // one letter and a dot: "T."
 }
 
 func (p *part) empty() bool { return len(p.ph) == 0 }
+
+// isInitialRaw reports a part printed as one letter and a dot.
+func isInitialRaw(raw string) bool {
+	r := []rune(raw)
+	return len(r) == 2 && r[1] == '.'
+}
 
 func partFromRaw(raw, key string, surname bool) part {
 	var ph []rune
@@ -470,8 +488,8 @@ func partFromRaw(raw, key string, surname bool) part {
 		ph = phonemesOf(key)
 		script = scriptLatn
 	}
-	p := part{ph: ph, script: script, raw: raw, form: FormNone}
-	if surname && len(ph) > 0 {
+	p := part{ph: ph, script: script, raw: raw, form: FormNone, initial: isInitialRaw(raw) && len(ph) > 0}
+	if surname && len(ph) > 0 && !p.initial {
 		p.stem, p.form, p.gender = splitForm(ph)
 	}
 	return p
@@ -587,10 +605,40 @@ func comparePlain(sc *scratch, a, b *part) pscore {
 	if a.empty() || b.empty() {
 		return pscore{ps: PartScore{Missing: true, Relation: "missing"}}
 	}
-	cost, rules, generic := distance(sc, a.phs, b.phs)
+	if a.initial || b.initial {
+		return compareInitial(a, b)
+	}
+	cost, rules, edits := distance(sc, a.phs, b.phs)
 	sim := simOf(cost, a.ph, b.ph)
-	p := pscore{ps: PartScore{Sim: sim}, rules: rules, sa: a.script, sb: b.script}
-	p.ps.Relation = relation(cost, sim, generic, sameThreshold)
+	p := pscore{ps: PartScore{Sim: sim, Edits: edits, Len: max(len(a.ph), len(b.ph))}, rules: rules, sa: a.script, sb: b.script}
+	p.ps.Relation = relation(cost, sim, edits > 0, sameThreshold)
+	return p
+}
+
+// Similarity given to an initial that agrees with a name.
+const initialSim = 0.7
+
+// compareInitial compares two parts of which at least one is an initial:
+// they agree when the names start with the same sound, allowing for the
+// routes (Г. is H., Dzh. is C.).
+func compareInitial(a, b *part) pscore {
+	x, y := a.ph[0], b.ph[0]
+	p := pscore{sa: a.script, sb: b.script, ps: PartScore{Len: 1}}
+	same := x == y
+	if !same {
+		if isVowel(x) && isVowel(y) {
+			c, _ := subCost(x, y)
+			same = c <= 0.3
+		} else {
+			same = coarseClass(x) != 0 && coarseClass(x) == coarseClass(y)
+		}
+	}
+	if same {
+		p.ps.Sim, p.ps.Relation = initialSim, "initial"
+		p.rules.add(initialRuleID)
+	} else {
+		p.ps.Relation, p.ps.Edits = "different", 1
+	}
 	return p
 }
 
@@ -611,12 +659,23 @@ func compareSurname(sc *scratch, a, b *part) pscore {
 	if a.empty() || b.empty() {
 		return pscore{ps: PartScore{Missing: true, Relation: "missing"}}
 	}
-	cost, rules, generic := distance(sc, a.stems, b.stems)
+	if a.initial || b.initial {
+		return compareInitial(a, b)
+	}
+	cost, rules, edits := distance(sc, a.stems, b.stems)
 	sim := simOf(cost, a.stem, b.stem)
-	p := pscore{ps: PartScore{Sim: sim}, rules: rules, sa: a.script, sb: b.script}
+	p := pscore{ps: PartScore{Sim: sim, Edits: edits, Len: max(len(a.ph), len(b.ph))}, rules: rules, sa: a.script, sb: b.script}
 	ps := &p.ps
 	switch {
 	case a.form != b.form:
+		// A misspelt ending can hide the form (Mirzoev, Mirzoea): read
+		// whole, one slip is a typo, not another form of the name.
+		if c2, r2, e2 := distance(sc, a.phs, b.phs); e2 == 1 && e2 < edits+1 {
+			if s2 := simOf(c2, a.ph, b.ph); s2 >= familyThreshold-0.1 {
+				p.rules, ps.Sim, ps.Edits, ps.Relation = r2, s2, e2, "typo"
+				return p
+			}
+		}
 		ps.Sim = sim * 0.85
 		p.fa, p.fb = a.form, b.form
 		if sim >= familyThreshold {
@@ -629,7 +688,7 @@ func compareSurname(sc *scratch, a, b *part) pscore {
 		ps.Sim = sim * 0.95
 		p.extra = "-ov ↔ -ova: masculine and feminine form of one surname"
 	}
-	ps.Relation = relation(cost, sim, generic, sameThreshold)
+	ps.Relation = relation(cost, sim, edits > 0, sameThreshold)
 	if ps.Relation == "equal" && (ps.Sim < 1 || !slices.Equal(a.ph, b.ph)) {
 		ps.Relation = "variant"
 	}
@@ -721,7 +780,7 @@ func routeRules(rules ruleSet, sa, sb, extra string) []string {
 
 func good(ps PartScore) bool {
 	switch ps.Relation {
-	case "equal", "variant", "typo", "family":
+	case "equal", "variant", "typo", "family", "initial":
 		return true
 	}
 	return false

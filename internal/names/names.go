@@ -27,6 +27,10 @@ type Name struct {
 	Patronymic string   // father's given name in Azerbaijani Latin, without oğlu/qızı/-ovich
 	Form       Form     // surname form
 	Gender     string   // "m", "f" or "" (from -ova/-yeva, qızı/кызы/-овна, oğlu/оглы/-ович)
+	// GivenInitial and PatronymicInitial say that the part is an initial
+	// ("T." in "T. Yagublu", "M." in "Hazi Seymur M."): it agrees with
+	// every name that starts with its letter.
+	GivenInitial, PatronymicInitial bool
 	Cues       []string // parse cues that fired: "comma", "all-caps surname", "patronymic marker", "honorific dropped: xanım", ...
 	// Keys. Fine keys for scoring; coarse keys (phonetic skeletons) for blocking.
 	SurnameKey       string // fine key of the whole surname
@@ -54,8 +58,15 @@ type Name struct {
 type PartScore struct {
 	Sim      float64  // similarity in [0,1]
 	Missing  bool     // the part is missing on at least one side (Sim is then 0 and should be ignored)
-	Relation string   // "equal", "variant", "family" (same stem, different surname form), "typo", "different", "missing"
+	Relation string   // "equal", "variant", "family" (same stem, different surname form), "initial", "typo", "different", "missing"
 	Rules    []string // rules that fired, in analyst words
+	// Edits counts the changes no spelling rule explains (a letter
+	// changed, added or dropped, two letters swapped): 0 for a variant,
+	// 1 for "one letter off". Len is the length of the longer part in
+	// sounds, so that two edits in a long name read differently from two
+	// in a short one.
+	Edits int
+	Len   int
 }
 
 // Comparison is the result of Compare.

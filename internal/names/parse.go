@@ -3,6 +3,7 @@ package names
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 type tokKind int
@@ -15,6 +16,7 @@ const (
 	kHonPre          // hacı, kərbəlayi, məşədi, cənab (before a name)
 	kTitle           // Mr, Mrs, Dr (always dropped when a name remains)
 	kPrefix          // Mir, Seyid: part of the next name
+	kInitial         // a single letter: T. (Tofiq), M. (the father's name)
 )
 
 type ptok struct {
@@ -42,7 +44,20 @@ var honPre = map[string]string{
 	"mashadi": "məşədi", "meshadi": "məşədi", "mashhadi": "məşədi",
 	"janab": "cənab",
 }
-var titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "prof": true, "g-n": true, "gn": true, "gzha": true}
+// titles are dropped from a name when a name remains: forms of address,
+// academic titles and the occupations lists print before a name
+// ("journalist Ali Aliyev", "Dr. Ali Aliyev"). Lower case, no dot.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "prof": true, "g-n": true, "gn": true, "gzha": true,
+	"г-н": true, "г-жа": true, "гн": true, "д-р": true, "проф": true, "doctor": true, "professor": true, "dos": true, "dosent": true,
+	"journalist": true, "jurnalist": true, "журналист": true, "журналистка": true, "blogger": true, "bloger": true, "блогер": true,
+	"activist": true, "aktivist": true, "активист": true, "активистка": true, "poet": true, "şair": true, "поэт": true,
+	"lawyer": true, "vəkil": true, "адвокат": true, "economist": true, "iqtisadçı": true, "экономист": true,
+	"writer": true, "yazıçı": true, "писатель": true, "theologian": true, "ilahiyyatçı": true, "богослов": true,
+	"reporter": true, "reportyor": true, "репортер": true, "репортёр": true, "editor": true, "redaktor": true, "редактор": true,
+	"opposition": true, "müxalifətçi": true, "оппозиционер": true, "scholar": true, "researcher": true, "tədqiqatçı": true,
+	"исследователь": true, "politician": true, "siyasətçi": true, "политик": true, "student": true, "tələbə": true, "студент": true,
+}
 var prefixes = map[string]bool{"mir": true, "seyid": true, "seyyid": true, "sayyid": true, "sayid": true, "seid": true, "seyd": true}
 
 // Russian-style patronymic endings, as phonemes (ovich/evich/ovna/evna).
@@ -96,8 +111,11 @@ func newTok(w string, az bool) ptok {
 		t.kind = kHonPost
 	case honPre[t.fine] != "":
 		t.kind = kHonPre
-	case len(t.text) <= 5 && titles[strings.ToLower(strings.TrimRight(t.text, "."))]:
+	case titles[strings.ToLower(strings.TrimRight(t.text, "."))]:
 		t.kind = kTitle
+	case utf8.RuneCountInString(t.text) == 1:
+		t.kind = kInitial
+		t.text += "."
 	case prefixes[t.fine]:
 		t.kind = kPrefix
 	}
@@ -136,9 +154,10 @@ func splitName(s string) (words []string, comma int, dropped string) {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			w := trimPunct(s[start:end])
-			if w != "" {
-				words = append(words, w)
+			for _, w := range splitInitials(s[start:end]) {
+				if w = trimPunct(w); w != "" {
+					words = append(words, w)
+				}
 			}
 			start = -1
 		}
@@ -163,6 +182,26 @@ func splitName(s string) (words []string, comma int, dropped string) {
 		comma = -1
 	}
 	return words, comma, dropped
+}
+
+// splitInitials cuts initials glued to the next word: "T.Yagublu" is
+// "T." and "Yagublu", "A.B.Aliyev" is "A.", "B." and "Aliyev".
+func splitInitials(w string) []string {
+	var out []string
+	for {
+		r, n := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(r) || n >= len(w) || w[n] != '.' {
+			break
+		}
+		rest := w[n+1:]
+		r2, _ := utf8.DecodeRuneInString(rest)
+		if !unicode.IsLetter(r2) {
+			break
+		}
+		out = append(out, w[:n+1])
+		w = rest
+	}
+	return append(out, w)
 }
 
 func parse(s string) Name {
@@ -251,12 +290,21 @@ func parse(s string) Name {
 			}
 		}
 	}
-	var rest []int
+	var rest, inits []int
 	for i, t := range toks {
-		if !used[i] && t.kind != kMarkerM && t.kind != kMarkerF {
+		switch {
+		case used[i] || t.kind == kMarkerM || t.kind == kMarkerF:
+		case t.kind == kInitial:
+			inits = append(inits, i)
+		default:
 			rest = append(rest, i)
 		}
 	}
+	if len(rest) == 0 { // nothing but initials: read them as words
+		rest, inits = inits, nil
+	}
+	// Initials after the words mark the order "Surname Given F."
+	trailingInits := len(inits) > 0 && len(rest) > 0 && inits[0] > rest[len(rest)-1]
 	// Choose the surname.
 	sIdx := -1
 	switch {
@@ -305,8 +353,14 @@ func parse(s string) Name {
 			}
 			_, f, _ := splitForm(toks[sIdx].ph)
 			n.Cues = append(n.Cues, "surname form "+formWords[f])
+		case len(rest) == 1 && len(inits) > 0:
+			sIdx = rest[0]
+			n.Cues = append(n.Cues, "surname with initials")
 		case len(rest) >= 2:
-			if len(patr) > 0 && markerLast && rest[0] < patr[0] {
+			if trailingInits && len(patr) == 0 {
+				sIdx = rest[0]
+				n.Cues = append(n.Cues, "order: surname, given name, initial")
+			} else if len(patr) > 0 && markerLast && rest[0] < patr[0] {
 				sIdx = rest[0]
 				n.Cues = append(n.Cues, "order: surname, given name, patronymic")
 			} else {
@@ -323,6 +377,28 @@ func parse(s string) Name {
 			given = append(given, i)
 		}
 	}
+	// An unmarked father's name: "Given Father Surname" or "Surname Given
+	// Father" with no oğlu/qızı, as many lists print it.
+	if len(patr) == 0 && len(given) == 2 && len(surname) == 1 && len(inits) == 0 &&
+		toks[given[0]].kind == kWord && toks[given[1]].kind == kWord {
+		patr, given = given[1:], given[:1]
+		n.Cues = append(n.Cues, "unmarked father's name: "+toks[patr[0]].raw)
+	}
+	// Initials: the given name's when it has none, else the father's.
+	for _, i := range inits {
+		switch {
+		case len(given) == 0:
+			given = []int{i}
+			n.Cues = append(n.Cues, "given name initial: "+toks[i].text)
+		case len(patr) == 0:
+			patr = []int{i}
+			n.Cues = append(n.Cues, "father's name initial: "+toks[i].text)
+		default:
+			n.Cues = append(n.Cues, "initial dropped: "+toks[i].text)
+		}
+	}
+	n.GivenInitial = isInitial(toks, given)
+	n.PatronymicInitial = isInitial(toks, patr)
 	// A lone prefix (Mir, Seyid) belongs with the given name.
 	n.SurnameRaw = joinRaw(toks, surname, false)
 	n.GivenRaw = joinRaw(toks, given, false)
@@ -345,6 +421,11 @@ func parse(s string) Name {
 		n.Script = scriptLatn
 	}
 	return n
+}
+
+// isInitial reports a part that is one initial.
+func isInitial(toks []ptok, idx []int) bool {
+	return len(idx) == 1 && toks[idx[0]].kind == kInitial
 }
 
 func genderOf(fromSurname, fromPatronymic string) string {
@@ -531,6 +612,7 @@ func fromParts(surname, given, patronymic string) Name {
 		}
 		return true
 	})
+	n.GivenInitial, n.PatronymicInitial = isInitial(gt, gi), isInitial(pt, pi)
 	n.SurnameRaw, n.GivenRaw, n.PatronymicRaw = joinRaw(st, si, false), joinRaw(gt, gi, false), joinRaw(pt, pi, true)
 	n.Surname, n.Given, n.Patronymic = joinLatin(st, si, az, false), joinLatin(gt, gi, az, false), joinLatin(pt, pi, az, true)
 	pp := joinPh(pt, pi)
