@@ -114,7 +114,14 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.2f\t%s\t%+.2f\n", f.Field, f.A, f.B, f.Level, f.Weight, tf, run)
 	}
+	if ex.Bounded != 0 {
+		run += ex.Bounded
+		fmt.Fprintf(tw, "bounded\t\t\t\t%+.2f\t\t%+.2f\n", ex.Bounded, run)
+	}
 	tw.Flush()
+	if ex.Bounded != 0 {
+		fmt.Fprintf(w, "group, case and arrest date disagree: %+.2f bits given back, so that they alone cannot push the names below review\n", ex.Bounded)
+	}
 	fmt.Fprintf(w, "match weight %+.2f bits -> probability %.4f (%s)\n", ex.Weight, ex.Probability, ex.Band)
 	if ex.Swapped {
 		fmt.Fprintln(w, "names matched crosswise (surname of one side = given name of the other)")

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/roster-coalition/roster/internal/names"
 )
 
 // blockKey is a blocking key and, for keys whose blocks can grow large,
@@ -17,13 +19,15 @@ type blockKey struct {
 // keys are refined by the initial of the name part they leave out.
 const refineCap = 30
 
-// blockKeys returns the blocking keys of a prepared record: the names
-// engine's keys (but for its surname + given-initial key, which our
-// surname + given key refines) plus combinations of coarse name keys with
-// each other and with the birth year. Two records are compared when they
-// share at least one key.
+// blockKeys returns the blocking keys of a prepared record, of its main
+// name and of each alias: the names engine's keys (but for its surname +
+// given-initial key, which our surname + given key refines) plus
+// combinations of coarse name keys with each other and with the birth
+// year, the surname alone (refined by the given name's initial, so that
+// a lone surname or an initial meets the full name), and the keys that
+// survive one slip in a surname or given name. Two records are compared
+// when they share at least one key.
 func blockKeys(p *prepared) []blockKey {
-	n := p.name
 	var keys []blockKey
 	add := func(base, refined string, cap int) {
 		k := blockKey{base: fnv64(base), cap: cap}
@@ -32,6 +36,18 @@ func blockKeys(p *prepared) []blockKey {
 		}
 		keys = append(keys, k)
 	}
+	nameKeys(p.name, p.birth, add)
+	for k := range p.aliases {
+		nameKeys(&p.aliases[k], p.birth, add)
+	}
+	if len(keys) == 0 && p.name.SurnameKey != "" {
+		add("s\x00"+p.name.SurnameKey, "", 0)
+	}
+	return keys
+}
+
+// nameKeys adds the blocking keys of one name.
+func nameKeys(n *names.Name, birth int, add func(base, refined string, cap int)) {
 	for _, k := range n.BlockingKeys() {
 		// Its surname + given-initial key is wider than ours (sg) and its
 		// given + patronymic key is ours (gp); keep any other.
@@ -57,8 +73,8 @@ func blockKeys(p *prepared) []blockKey {
 	if s != "" && pa != "" {
 		add("sp\x00"+s+"\x00"+pa, "sp\x00"+s+"\x00"+pa+"\x00"+head(g, 1), refineCap)
 	}
-	if p.birth != 0 {
-		y := strconv.Itoa(p.birth)
+	if birth != 0 {
+		y := strconv.Itoa(birth)
 		if s != "" {
 			add("sy\x00"+s+"\x00"+y, "sy\x00"+s+"\x00"+y+"\x00"+head(g, 1), refineCap)
 		}
@@ -66,10 +82,47 @@ func blockKeys(p *prepared) []blockKey {
 			add("gy\x00"+g+"\x00"+y, "gy\x00"+g+"\x00"+y+"\x00"+head(s, 1), refineCap)
 		}
 	}
-	if len(keys) == 0 && n.SurnameKey != "" {
-		add("s\x00"+n.SurnameKey, "", 0)
+	// The surname alone: a rare surname meets every record that has it
+	// (a list that prints only "Beidemirli", or "N. Beidamirli"); a
+	// common one only those whose given name starts alike.
+	if s != "" {
+		add("so\x00"+s, "so\x00"+s+"\x00"+head(g, 1), refineCap)
 	}
-	return keys
+	// One slip: the given name with the surname's skeleton less one
+	// sound, and the other way round (Tairov and Tahirov, Kekalov and
+	// Kelakov, Хаяла and Хаялв). Above the cap, the birth year narrows
+	// the block.
+	y := ""
+	if birth != 0 {
+		y = strconv.Itoa(birth)
+	}
+	if s != "" && g != "" && !n.GivenInitial {
+		gs := strings.ReplaceAll(g, " ", "")
+		for _, d := range deletions(strings.ReplaceAll(s, " ", "")) {
+			add("gd\x00"+gs+"\x00"+d, "gd\x00"+gs+"\x00"+d+"\x00"+y, refineCap)
+		}
+		for _, d := range deletions(gs) {
+			add("sd\x00"+s+"\x00"+d, "sd\x00"+s+"\x00"+d+"\x00"+y, refineCap)
+		}
+	}
+}
+
+// deletions returns s and s with each one of its bytes left out (coarse
+// keys are ASCII): two keys one slip apart share one of these. Keys of one
+// letter give themselves only.
+func deletions(s string) []string {
+	if len(s) < 2 {
+		return []string{s}
+	}
+	out := make([]string, 0, len(s)+1)
+	out = append(out, s)
+	for i := range len(s) {
+		if i > 0 && s[i] == s[i-1] {
+			continue // the same deletion
+		}
+		out = append(out, s[:i]+s[i+1:])
+	}
+	return out
 }
 
 // activeKeys picks, for each record, the keys it is blocked on: a key
@@ -268,7 +321,14 @@ func (b *blocking) givenHere(i, j int32, k uint64, giant bool) bool {
 // against a prior of -9 bits or less), or both patronymics known and
 // different without the same birth year.
 func conflict(a, b *prepared) bool {
+	if len(a.aliases) > 0 || len(b.aliases) > 0 {
+		return false // another name of the person may agree
+	}
 	pa, pb := a.name.PatronymicCoarse, b.name.PatronymicCoarse
+	if a.name.PatronymicInitial || b.name.PatronymicInitial {
+		// An initial says only how the father's name starts.
+		pa, pb = head(pa, 1), head(pb, 1)
+	}
 	samePat := pa != "" && pa == pb
 	bothBorn := a.birth != 0 && b.birth != 0
 	if bothBorn && abs(a.birth-b.birth) > 3 && !samePat {

@@ -33,6 +33,14 @@ type Explanation struct {
 	NameSame    bool          `json:"name_same"`
 	Swapped     bool          `json:"swapped,omitempty"`
 	Rules       []string      `json:"name_rules,omitempty"`
+	// Bounded is the weight, in bits, given back because disagreement on
+	// group, case and arrest date may not push a pair the names put in
+	// review or above below the review threshold (0 when it did not).
+	Bounded float64 `json:"attributes_bounded,omitempty"`
+	// FormA and FormB are the other names (aliases) that met, when the
+	// best-supported pair of names was not the two main names.
+	FormA string `json:"alias_a,omitempty"`
+	FormB string `json:"alias_b,omitempty"`
 }
 
 // Explain returns the field-by-field explanation of records i and j under
@@ -40,9 +48,16 @@ type Explanation struct {
 func (m *Matcher) Explain(i, j int) Explanation {
 	a, b := &m.ps[i], &m.ps[j]
 	ra, rb := m.recs[i], m.recs[j]
-	g, c := compare(a, b)
+	g, c, forms := compare(a, b)
+	na, nb := form(a, forms[0]), form(b, forms[1])
 	ex := Explanation{Prior: m.model.PriorWeight(), SameList: a.list == b.list, NameScore: c.Score, NameSame: c.Same,
 		Swapped: c.Swapped, Rules: c.Rules}
+	if forms[0] > 0 {
+		ex.FormA = na.Raw
+	}
+	if forms[1] > 0 {
+		ex.FormB = nb.Raw
+	}
 	w := ex.Prior
 	var ws [NumFields]float64
 	for f := 0; f < NumFields; f++ {
@@ -55,7 +70,7 @@ func (m *Matcher) Explain(i, j int) Explanation {
 		if l > 0 && l < len(m.model.M[f]) {
 			fw.M, fw.U = m.model.M[f][l], m.model.U[f][l]
 		}
-		fw.A, fw.B = fieldValue(f, ra, a.name), fieldValue(f, rb, b.name)
+		fw.A, fw.B = fieldValue(f, ra, na), fieldValue(f, rb, nb)
 		switch f {
 		case FieldSurname:
 			fw.Rules = c.Surname.Rules
@@ -72,6 +87,16 @@ func (m *Matcher) Explain(i, j int) Explanation {
 		}
 		w += fw.Weight + fw.TF
 		ex.Fields = append(ex.Fields, fw)
+	}
+	var attr float64
+	for f := 0; f < NumFields; f++ {
+		if attrField(f) {
+			attr += ws[f]
+		}
+	}
+	if b := boundAttributes(w-attr, attr, m.reviewFloor()); b != attr {
+		ex.Bounded = b - attr
+		w += ex.Bounded
 	}
 	ex.Weight = w
 	ex.Probability = Probability(w)
@@ -119,6 +144,7 @@ func (e Explanation) Rounded() Explanation {
 	e.Weight = roundTo(e.Weight, 4)
 	e.Probability = roundTo(e.Probability, 6)
 	e.NameScore = roundTo(e.NameScore, 4)
+	e.Bounded = roundTo(e.Bounded, 4)
 	fs := make([]FieldWeight, len(e.Fields))
 	for k, f := range e.Fields {
 		f.M, f.U = roundSig(f.M, 4), roundSig(f.U, 4)

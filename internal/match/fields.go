@@ -29,9 +29,9 @@ var FieldNames = [NumFields]string{"surname", "given", "patronymic", "birth_year
 // side and adds no weight. The other levels go from the strongest
 // agreement to disagreement.
 var levelNames = [NumFields][]string{
-	FieldSurname:    {"missing", "exact", "variant", "family", "similar", "different"},
-	FieldGiven:      {"missing", "exact", "variant", "similar", "different"},
-	FieldPatronymic: {"missing", "exact", "variant", "similar", "different"},
+	FieldSurname:    {"missing", "exact", "variant", "family", "one letter off", "two letters off", "different"},
+	FieldGiven:      {"missing", "exact", "variant", "initial", "one letter off", "two letters off", "different"},
+	FieldPatronymic: {"missing", "exact", "variant", "initial", "one letter off", "different"},
 	FieldBirthYear:  {"missing", "exact", "within 1 year", "within 3 years", "different"},
 	FieldGender:     {"missing", "same", "different"},
 	FieldGroup:      {"missing", "same", "different"},
@@ -60,6 +60,7 @@ func (g *gamma) set(f, l int)   { *g |= gamma(l) << (4 * f) }
 // its other fields normalised once.
 type prepared struct {
 	name    *names.Name // shared by the records that write the name alike
+	aliases []names.Name // the record's other names (pen names, former names), shared likewise
 	list    int32       // index of (source, edition)
 	birth   int
 	gender  byte // 'm', 'f' or 0
@@ -132,47 +133,99 @@ func caseKey(s string) (string, []string) {
 	return strings.Join(toks, " "), toks
 }
 
-// nameLevel maps the names engine's verdict on one part to a level.
-func nameLevel(ps names.PartScore, surname bool) int {
+// Name levels shared by the three name fields (the patronymic has no "two
+// letters off": a father's name is short and seldom printed twice).
+const (
+	lvlExact   = 1
+	lvlVariant = 2
+	lvlFamily  = 3 // surname
+	lvlInitial = 3 // given name, patronymic
+	lvlOneOff  = 4
+	lvlTwoOff  = 5
+)
+
+// nameLevel maps the names engine's verdict on one part to a level:
+// spelled alike, a variant the spelling rules explain, another surname
+// form of one stem (family) or an initial that agrees, then graded by
+// the edits no rule explains — one slip in a name of four sounds or more,
+// two in a name of six or more — and different beyond that.
+func nameLevel(ps names.PartScore, f int) int {
 	if ps.Missing || ps.Relation == "missing" {
 		return 0
 	}
+	different := NumLevels(f) - 1
 	switch ps.Relation {
 	case "equal":
-		return 1
+		return lvlExact
 	case "variant":
-		return 2
+		return lvlVariant
 	case "family":
-		if surname {
-			return 3
+		if f == FieldSurname {
+			return lvlFamily
 		}
-		return 2
+		return lvlVariant
+	case "initial":
+		if f == FieldSurname {
+			return lvlTwoOff
+		}
+		return lvlInitial
 	}
-	sim := 4
-	if surname {
-		sim = 4
-	} else {
-		sim = 3
+	switch {
+	case ps.Edits == 1 && ps.Len >= 4, ps.Edits == 0 && ps.Len >= 4:
+		// Edits == 0 here: explained alternations only, but so many that
+		// the names drifted apart.
+		return lvlOneOff
+	case ps.Edits == 2 && ps.Len >= 6 && f != FieldPatronymic:
+		return lvlTwoOff
 	}
-	if ps.Relation == "typo" || ps.Sim >= 0.85 {
-		return sim
-	}
-	return sim + 1
+	return different
+}
+// compare computes the comparison vector of two prepared records and the
+// names engine's comparison (kept for explanations), with the forms that
+// met: 0 for the main name, k for alias k-1.
+func compare(a, b *prepared) (gamma, names.Comparison, [2]int) {
+	fa, fb := bestForms(a, b, func(x, y *names.Name) names.Comparison { return names.CompareQuick(*x, *y) })
+	c := names.Compare(*form(a, fa), *form(b, fb))
+	return nameGamma(c) | otherGamma(a, b), c, [2]int{fa, fb}
 }
 
-// compare computes the comparison vector of two prepared records and the
-// names engine's comparison (kept for explanations).
-func compare(a, b *prepared) (gamma, names.Comparison) {
-	c := names.Compare(*a.name, *b.name)
-	return nameGamma(c) | otherGamma(a, b), c
+// form returns form k of a record: its main name (0) or alias k-1.
+func form(p *prepared, k int) *names.Name {
+	if k == 0 {
+		return p.name
+	}
+	return &p.aliases[k-1]
+}
+
+// bestForms compares every name of a with every name of b (main names and
+// aliases) and returns the forms of the best-supported pair: a verdict of
+// "same name" first, then the higher score; ties keep the main names.
+func bestForms(a, b *prepared, cmp func(x, y *names.Name) names.Comparison) (int, int) {
+	if len(a.aliases) == 0 && len(b.aliases) == 0 {
+		return 0, 0
+	}
+	bi, bj := 0, 0
+	best := cmp(a.name, b.name)
+	for i := 0; i <= len(a.aliases); i++ {
+		for j := 0; j <= len(b.aliases); j++ {
+			if i == 0 && j == 0 {
+				continue
+			}
+			c := cmp(form(a, i), form(b, j))
+			if (c.Same && !best.Same) || (c.Same == best.Same && c.Score > best.Score+1e-12) {
+				best, bi, bj = c, i, j
+			}
+		}
+	}
+	return bi, bj
 }
 
 // nameGamma is the part of a comparison vector that the names engine gives.
 func nameGamma(c names.Comparison) gamma {
 	var g gamma
-	g.set(FieldSurname, nameLevel(c.Surname, true))
-	g.set(FieldGiven, nameLevel(c.Given, false))
-	g.set(FieldPatronymic, nameLevel(c.Patronymic, false))
+	g.set(FieldSurname, nameLevel(c.Surname, FieldSurname))
+	g.set(FieldGiven, nameLevel(c.Given, FieldGiven))
+	g.set(FieldPatronymic, nameLevel(c.Patronymic, FieldPatronymic))
 	return g
 }
 

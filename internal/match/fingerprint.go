@@ -14,10 +14,24 @@ import (
 // ParseName reads a record's name with the names engine: from the list's
 // separate columns when it has them, else from the full name as written.
 func ParseName(r roster.Record) names.Name {
+	n, _ := ParseForms(r)
+	return n
+}
+
+// ParseForms parses the name of a record and its other names: the main
+// name from the split columns, or from the name cell without the pen
+// names and former names it prints in brackets or after "also known as"
+// (see [names.SplitAliases]); the aliases from the name cell.
+func ParseForms(r roster.Record) (names.Name, []names.Name) {
 	if r.Surname != "" || r.Given != "" || r.Patronymic != "" {
-		return names.FromParts(r.Surname, r.Given, r.Patronymic)
+		n := names.FromParts(r.Surname, r.Given, r.Patronymic)
+		if r.Name == "" {
+			return n, nil
+		}
+		_, aliases := names.ParseForms(r.Name)
+		return n, aliases
 	}
-	return names.Parse(r.Name)
+	return names.ParseForms(r.Name)
 }
 
 // Fingerprint is a content fingerprint of a record that is stable across

@@ -190,7 +190,7 @@ func New(records []roster.Record, cfg Config) *Matcher {
 	for i, r := range records {
 		k := "P\x00" + r.Name
 		if r.Surname != "" || r.Given != "" || r.Patronymic != "" {
-			k = "F\x00" + r.Surname + "\x00" + r.Given + "\x00" + r.Patronymic
+			k = "F\x00" + r.Surname + "\x00" + r.Given + "\x00" + r.Patronymic + "\x00" + r.Name
 		}
 		id, ok := ids[k]
 		if !ok {
@@ -204,15 +204,22 @@ func New(records []roster.Record, cfg Config) *Matcher {
 	// Compared many times: prepared once, and the parts spelled alike
 	// (one surname in a thousand names) prepared and kept once.
 	parsed := make([]names.Name, len(m.nameRep))
+	aliases := make([][]names.Name, len(m.nameRep))
 	pr := names.NewPreparer()
 	parallel(len(parsed), cfg.Workers, func(lo, hi int) {
 		for x := lo; x < hi; x++ {
-			parsed[x] = pr.Prepare(ParseName(records[m.nameRep[x]]))
+			n, as := ParseForms(records[m.nameRep[x]])
+			parsed[x] = pr.Prepare(n)
+			for k := range as {
+				as[k] = pr.Prepare(as[k])
+			}
+			aliases[x] = as
 		}
 	})
 	parallel(len(records), cfg.Workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			m.ps[i] = prepare(records[i], &parsed[m.nameID[i]], lists[i])
+			m.ps[i].aliases = aliases[m.nameID[i]]
 		}
 	})
 	surN, givN := map[string]int{}, map[string]int{}
@@ -295,14 +302,18 @@ func (m *Matcher) gammaWith(c *nameCache, i, j int32) gamma {
 	k := (uint64(a)<<32 | uint64(b)) + 1
 	e := &c.names[mix64(k)&(uint64(len(c.names))-1)]
 	if e.key != k {
-		e.key, e.g = k, nameGamma(c.cmp.CompareQuick(m.ps[i].name, m.ps[j].name))
+		a, b := &m.ps[i], &m.ps[j]
+		fa, fb := bestForms(a, b, func(x, y *names.Name) names.Comparison { return c.cmp.CompareQuick(x, y) })
+		e.key, e.g = k, nameGamma(c.cmp.CompareQuick(form(a, fa), form(b, fb)))
 	}
 	return e.g | otherGamma(&m.ps[i], &m.ps[j])
 }
 
 func (m *Matcher) gammaOf(i, j int) gamma {
 	a, b := &m.ps[i], &m.ps[j]
-	return nameGamma(names.CompareQuick(*a.name, *b.name)) | otherGamma(a, b)
+	cmp := func(x, y *names.Name) names.Comparison { return names.CompareQuick(*x, *y) }
+	fa, fb := bestForms(a, b, cmp)
+	return nameGamma(cmp(form(a, fa), form(b, fb))) | otherGamma(a, b)
 }
 
 // Run blocks, compares, estimates the model (unless one was given) and
@@ -347,14 +358,15 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	}
 	// Score every blocked pair, keeping those at or above the keep floor.
 	prior := m.model.PriorWeight()
+	floor := m.reviewFloor()
 	type scored struct {
 		pairs          []Pair
 		c              pairCounts
 		links, reviews int
 		pw             [1 << 12]struct { // pattern weights, direct-mapped
-			g  gamma
-			ok bool
-			w  float64
+			g       gamma
+			ok      bool
+			w, attr float64
 		}
 	}
 	outs := make([]scored, cfg.Workers)
@@ -365,9 +377,11 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 			g := m.gammaWith(&caches[w], i, j)
 			e := &o.pw[mix64(uint64(g))&(uint64(len(o.pw))-1)]
 			if !e.ok || e.g != g {
-				e.g, e.ok, e.w = g, true, prior+m.model.patternWeight(g)
+				rest, attr := m.model.splitWeight(g)
+				e.g, e.ok, e.w, e.attr = g, true, prior+rest, attr
 			}
-			wt := e.w + m.tfBits(int(i), int(j), g)
+			base := e.w + m.tfBits(int(i), int(j), g)
+			wt := base + boundAttributes(base, e.attr, floor)
 			p := Probability(wt)
 			switch {
 			case p >= cfg.LinkThreshold:
@@ -592,8 +606,16 @@ func (m *Matcher) tfBits(i, j int, g gamma) float64 {
 // the current model.
 func (m *Matcher) Score(i, j int) (weight, probability float64) {
 	g := m.gammaOf(i, j)
-	w := m.model.PriorWeight() + m.model.patternWeight(g) + m.tfBits(i, j, g)
+	rest, attr := m.model.splitWeight(g)
+	base := m.model.PriorWeight() + rest + m.tfBits(i, j, g)
+	w := base + boundAttributes(base, attr, m.reviewFloor())
 	return w, Probability(w)
+}
+
+// reviewFloor is the review threshold as log2 odds.
+func (m *Matcher) reviewFloor() float64 {
+	r := m.cfg.ReviewThreshold
+	return math.Log2(r / (1 - r))
 }
 
 // Band returns the band of a pair: link, review or nonlink, and duplicate

@@ -71,7 +71,7 @@ func TestCompareNames(t *testing.T) {
 		ra, rb := rec(tc.a, 1985), rec(tc.b, 1985)
 		na, nb := ParseName(ra).Prepared(), ParseName(rb).Prepared()
 		a, b := prepare(ra, &na, 0), prepare(rb, &nb, 1)
-		g, _ := compare(&a, &b)
+		g, _, _ := compare(&a, &b)
 		if l := g.level(tc.field); l == 0 || l > tc.atMost {
 			t.Errorf("%q vs %q: %s level %s, want at most %s", tc.a, tc.b, FieldNames[tc.field], LevelName(tc.field, l),
 				LevelName(tc.field, tc.atMost))

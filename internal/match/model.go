@@ -75,19 +75,22 @@ func freeU(f int) bool { return f <= FieldPatronymic }
 // Priors: m and u that EM starts from and is pulled toward.
 var (
 	priorM = [NumFields][]float64{
-		FieldSurname:    {0, .55, .25, .08, .08, .04},
-		FieldGiven:      {0, .6, .25, .1, .05},
-		FieldPatronymic: {0, .6, .25, .1, .05},
+		FieldSurname:    {0, .52, .25, .07, .07, .04, .05},
+		FieldGiven:      {0, .57, .25, .04, .06, .03, .05},
+		FieldPatronymic: {0, .57, .25, .05, .06, .07},
 		FieldBirthYear:  {0, .85, .08, .04, .03},
 		FieldGender:     {0, .97, .03},
-		FieldGroup:      {0, .8, .2},
-		FieldCase:       {0, .6, .2, .2},
-		FieldArrest:     {0, .55, .15, .1, .2},
+		// Real lists file one person under different groups, describe one
+		// case in three languages and date different arrests of one man:
+		// disagreement on these is common among the same person's records.
+		FieldGroup:  {0, .7, .3},
+		FieldCase:   {0, .5, .25, .25},
+		FieldArrest: {0, .5, .15, .1, .25},
 	}
 	priorU = [NumFields][]float64{
-		FieldSurname:    {0, .01, .01, .005, .02, .955},
-		FieldGiven:      {0, .03, .02, .05, .9},
-		FieldPatronymic: {0, .03, .02, .05, .9},
+		FieldSurname:    {0, .01, .01, .005, .01, .015, .95},
+		FieldGiven:      {0, .03, .02, .04, .03, .03, .85},
+		FieldPatronymic: {0, .03, .02, .04, .03, .88},
 		FieldBirthYear:  {0, .03, .06, .1, .81},
 		FieldGender:     {0, .55, .45},
 		FieldGroup:      {0, .2, .8},
@@ -355,6 +358,46 @@ func combine(ws *[NumFields]float64) float64 {
 		w += ws[f]
 	}
 	return w
+}
+
+// attrField reports the context fields whose disagreement is bounded
+// (see boundAttributes): group, case and arrest date.
+func attrField(f int) bool { return f == FieldGroup || f == FieldCase || f == FieldArrest }
+
+// splitWeight is patternWeight in two parts: the context fields (group,
+// case, arrest date) and the rest.
+func (m *Model) splitWeight(g gamma) (rest, attr float64) {
+	var ws [NumFields]float64
+	for f := 0; f < NumFields; f++ {
+		ws[f] = m.Weight(f, g.level(f))
+	}
+	combine(&ws)
+	for f := 0; f < NumFields; f++ {
+		if attrField(f) {
+			attr += ws[f]
+		} else {
+			rest += ws[f]
+		}
+	}
+	return rest, attr
+}
+
+// attrMargin is how far inside the review band a pair kept there by
+// boundAttributes lands, in bits.
+const attrMargin = 0.25
+
+// boundAttributes bounds what the context fields can take away: when the
+// names and the other fields alone (base, log2 odds) put a pair at or
+// above the review threshold (floor, log2 odds), disagreement on group,
+// case and arrest date can lower it, but not below the threshold. Real
+// lists disagree on these for one person (a re-arrest, a case described
+// in another language, another category), so they are evidence, never a
+// veto. It returns the context fields' weight as counted.
+func boundAttributes(base, attr, floor float64) float64 {
+	if attr >= 0 || base < floor {
+		return attr
+	}
+	return max(attr, min(0, floor+attrMargin-base))
 }
 
 // PriorWeight is the log2 prior odds of a match.
