@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -87,11 +88,11 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 			ib = i
 		}
 	}
+	// The run scores the pair among its rivals (one person per list), so
+	// the matcher runs even with the stored model (which it then reuses).
 	m := match.New(recs, cfg)
-	if cfg.Model == nil {
-		if _, err := m.Run(ctx); err != nil {
-			return err
-		}
+	if _, err := m.Run(ctx); err != nil {
+		return err
 	}
 	ex := m.Explain(ia, ib)
 	ka := roster.FormatRef(pair[0].Source, pair[0].Edition, pair[0].Ref, true)
@@ -118,9 +119,20 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		run += ex.Bounded
 		fmt.Fprintf(tw, "bounded\t\t\t\t%+.2f\t\t%+.2f\n", ex.Bounded, run)
 	}
+	if o := ex.OneToOne; o != nil {
+		run += o.Bits
+		fmt.Fprintf(tw, "one per list\t\t\t\t%+.2f\t\t%+.2f\n", o.Bits, run)
+	}
 	tw.Flush()
+	if ex.FormA != "" || ex.FormB != "" {
+		fmt.Fprintf(w, "names that met: %s\n", formsMet(pair[0].Name, ex.FormA, pair[1].Name, ex.FormB))
+	}
 	if ex.Bounded != 0 {
 		fmt.Fprintf(w, "group, case and arrest date disagree: %+.2f bits given back, so that they alone cannot push the names below review\n", ex.Bounded)
+	}
+	if o := ex.OneToOne; o != nil {
+		fmt.Fprintf(w, "one person per list: this pair has %.0f%% of A's likelihood among %s's records and %.0f%% of B's among %s's; %s names about %.0f%% of %s's persons, %s about %.0f%% of %s's: %+.2f bits\n",
+			100*o.ShareA, o.ListB, 100*o.ShareB, o.ListA, o.ListB, 100*o.OverlapA, o.ListA, o.ListA, 100*o.OverlapB, o.ListB, o.Bits)
 	}
 	fmt.Fprintf(w, "match weight %+.2f bits -> probability %.4f (%s)\n", ex.Weight, ex.Probability, ex.Band)
 	if ex.Swapped {
@@ -130,4 +142,15 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		fmt.Fprintf(w, "rule: %s\n", r)
 	}
 	return nil
+}
+
+// formsMet says which names of two records met: the main name or an alias.
+func formsMet(nameA, aliasA, nameB, aliasB string) string {
+	side := func(name, alias string) string {
+		if alias == "" {
+			return "the main name of " + strconv.Quote(name)
+		}
+		return "the alias " + strconv.Quote(alias) + " of " + strconv.Quote(name)
+	}
+	return side(nameA, aliasA) + " and " + side(nameB, aliasB)
 }

@@ -10,9 +10,17 @@ import (
 
 // blockKey is a blocking key and, for keys whose blocks can grow large,
 // a refinement used instead when the block holds more than cap records.
+// Some keys are gated: they are kept only when another key's block (gate)
+// holds at most gateMax records, or only when their block holds a seeker
+// (a record with a partial name that the key is there to find).
 type blockKey struct {
 	base, refined uint64
 	cap           int
+	gate          uint64 // 0: none
+	gateMax       int
+	seeker        bool // this record looks for others through the key
+	needSeeker    bool // kept only when the block has a seeker
+	maxSize       int  // kept only when the block holds at most this many records (0: any)
 }
 
 // refineCap is the block size above which the birth-year and patronymic
@@ -29,93 +37,117 @@ const refineCap = 30
 // when they share at least one key.
 func blockKeys(p *prepared) []blockKey {
 	var keys []blockKey
-	add := func(base, refined string, cap int) {
-		k := blockKey{base: fnv64(base), cap: cap}
-		if refined != "" {
-			k.refined = fnv64(refined)
-		}
-		keys = append(keys, k)
-	}
+	add := func(k blockKey) { keys = append(keys, k) }
 	nameKeys(p.name, p.birth, add)
 	for k := range p.aliases {
 		nameKeys(&p.aliases[k], p.birth, add)
 	}
 	if len(keys) == 0 && p.name.SurnameKey != "" {
-		add("s\x00"+p.name.SurnameKey, "", 0)
+		add(blockKey{base: fnv64("s\x00" + p.name.SurnameKey)})
 	}
 	return keys
 }
 
+// key makes a plain key, refined above cap when refined is not empty.
+func key(base, refined string, cap int) blockKey {
+	k := blockKey{base: fnv64(base), cap: cap}
+	if refined != "" {
+		k.refined = fnv64(refined)
+	}
+	return k
+}
+
+// sgKey is the order-independent surname + given-name key.
+func sgKey(s, g string) string {
+	if g < s {
+		s, g = g, s
+	}
+	return "sg\x00" + s + "\x00" + g
+}
+
+// Gates of the partial-name and slip keys.
+const (
+	loneSurnameMax = 100 // a lone surname is looked up only among at most this many records with it
+	slipGateMax    = 30  // a name looks for its slips only when at most this many records share it
+)
+
 // nameKeys adds the blocking keys of one name.
-func nameKeys(n *names.Name, birth int, add func(base, refined string, cap int)) {
+func nameKeys(n *names.Name, birth int, add func(blockKey)) {
 	for _, k := range n.BlockingKeys() {
 		// Its surname + given-initial key is wider than ours (sg) and its
 		// given + patronymic key is ours (gp); keep any other.
 		if strings.HasPrefix(k, "s:") || strings.HasPrefix(k, "g:") {
 			continue
 		}
-		add("n\x00"+k, "", 0)
+		add(key("n\x00"+k, "", 0))
 	}
 	s, g, pa := n.SurnameCoarse, n.GivenCoarse, n.PatronymicCoarse
 	if s != "" && g != "" {
 		// Order-independent so that a swapped surname/given still meets.
-		x, y := s, g
-		if y < x {
-			x, y = y, x
-		}
-		add("sg\x00"+x+"\x00"+y, "", 0)
+		add(key(sgKey(s, g), "", 0))
 	}
 	// Father's names are few, so the patronymic keys are refined like the
 	// birth-year keys.
 	if g != "" && pa != "" {
-		add("gp\x00"+g+"\x00"+pa, "gp\x00"+g+"\x00"+pa+"\x00"+head(s, 1), refineCap)
+		add(key("gp\x00"+g+"\x00"+pa, "gp\x00"+g+"\x00"+pa+"\x00"+head(s, 1), refineCap))
 	}
 	if s != "" && pa != "" {
-		add("sp\x00"+s+"\x00"+pa, "sp\x00"+s+"\x00"+pa+"\x00"+head(g, 1), refineCap)
+		add(key("sp\x00"+s+"\x00"+pa, "sp\x00"+s+"\x00"+pa+"\x00"+head(g, 1), refineCap))
 	}
 	if birth != 0 {
 		y := strconv.Itoa(birth)
 		if s != "" {
-			add("sy\x00"+s+"\x00"+y, "sy\x00"+s+"\x00"+y+"\x00"+head(g, 1), refineCap)
+			add(key("sy\x00"+s+"\x00"+y, "sy\x00"+s+"\x00"+y+"\x00"+head(g, 1), refineCap))
 		}
 		if g != "" {
-			add("gy\x00"+g+"\x00"+y, "gy\x00"+g+"\x00"+y+"\x00"+head(s, 1), refineCap)
+			add(key("gy\x00"+g+"\x00"+y, "gy\x00"+g+"\x00"+y+"\x00"+head(s, 1), refineCap))
 		}
 	}
-	// The surname alone: a rare surname meets every record that has it
-	// (a list that prints only "Beidemirli", or "N. Beidamirli"); a
-	// common one only those whose given name starts alike.
+	// Partial names: a surname with an initial ("N. Beidamirli") meets
+	// the records with that surname whose given name starts alike; a lone
+	// surname ("Beidemirli") every record with it, unless it is common.
+	// The full names join these blocks only where a partial name is.
 	if s != "" {
-		add("so\x00"+s, "so\x00"+s+"\x00"+head(g, 1), refineCap)
-	}
-	// One slip: the given name with the surname's skeleton less one
-	// sound, and the other way round (Tairov and Tahirov, Kekalov and
-	// Kelakov, Хаяла and Хаялв). Above the cap, the birth year narrows
-	// the block.
-	y := ""
-	if birth != 0 {
-		y = strconv.Itoa(birth)
-	}
-	if s != "" && g != "" && !n.GivenInitial {
-		gs := strings.ReplaceAll(g, " ", "")
-		for _, d := range deletions(strings.ReplaceAll(s, " ", "")) {
-			add("gd\x00"+gs+"\x00"+d, "gd\x00"+gs+"\x00"+d+"\x00"+y, refineCap)
+		initial := blockKey{base: fnv64("so\x00" + s + "\x00" + head(g, 1))}
+		lone := blockKey{base: fnv64("so\x00" + s), maxSize: loneSurnameMax}
+		switch {
+		case g == "":
+			lone.seeker = true
+			add(lone)
+		case n.GivenInitial:
+			initial.seeker = true
+			add(initial)
+		default:
+			initial.needSeeker, lone.needSeeker = true, true
+			add(initial)
+			add(lone)
 		}
-		for _, d := range deletions(gs) {
-			add("sd\x00"+s+"\x00"+d, "sd\x00"+s+"\x00"+d+"\x00"+y, refineCap)
+	}
+	// One slip: a name that few records share also looks for the names
+	// one sound away in its surname or given-name skeleton (Tairov and
+	// Tahirov, Kekalov and Kelakov, Хаяла and Хаялв), through the keys
+	// those names have: their surname + given-name key.
+	if s != "" && g != "" && !n.GivenInitial {
+		gate := fnv64(sgKey(s, g))
+		for _, d := range deletions(s) {
+			add(blockKey{base: fnv64(sgKey(d, g)), gate: gate, gateMax: slipGateMax})
+		}
+		for _, d := range deletions(g) {
+			add(blockKey{base: fnv64(sgKey(s, d)), gate: gate, gateMax: slipGateMax})
 		}
 	}
 }
 
-// deletions returns s and s with each one of its bytes left out (coarse
-// keys are ASCII): two keys one slip apart share one of these. Keys of one
-// letter give themselves only.
+// deletions returns s with each one of its bytes left out (coarse keys
+// are ASCII, spaces dropped): a skeleton one sound longer than another
+// gives it, and two skeletons one sound apart give a common one. Keys of
+// one letter give none.
 func deletions(s string) []string {
+	s = strings.ReplaceAll(s, " ", "")
 	if len(s) < 2 {
-		return []string{s}
+		return nil
 	}
-	out := make([]string, 0, len(s)+1)
-	out = append(out, s)
+	out := make([]string, 0, len(s))
 	for i := range len(s) {
 		if i > 0 && s[i] == s[i-1] {
 			continue // the same deletion
@@ -130,19 +162,47 @@ func deletions(s string) []string {
 // keys, sorted, are keys[off[i]:off[i+1]].
 func activeKeys(all [][]blockKey) (keys []uint64, off []int32) {
 	count := map[uint64]int{}
+	seekers := map[uint64]int{}
 	n := 0
 	for _, ks := range all {
 		for _, k := range ks {
-			count[k.base]++
+			if k.gate == 0 {
+				count[k.base]++
+			}
+			if k.seeker {
+				seekers[k.base]++
+			}
 		}
 		n += len(ks)
+	}
+	// Gated keys: kept by their gate, then counted.
+	kept := func(k blockKey) bool {
+		switch {
+		case k.gate != 0 && count[k.gate] > k.gateMax:
+			return false
+		case k.needSeeker && seekers[k.base] == 0:
+			return false
+		}
+		return true
+	}
+	extra := map[uint64]int{} // records that gated keys add to blocks
+	for _, ks := range all {
+		for _, k := range ks {
+			if k.gate != 0 && kept(k) {
+				extra[k.base]++
+			}
+		}
 	}
 	keys = make([]uint64, 0, n)
 	off = make([]int32, len(all)+1)
 	for i, ks := range all {
 		start := len(keys)
 		for _, k := range ks {
-			if k.refined != 0 && count[k.base] > k.cap {
+			size := count[k.base] + extra[k.base]
+			if !kept(k) || (k.maxSize > 0 && size > k.maxSize) {
+				continue
+			}
+			if k.refined != 0 && size > k.cap {
 				keys = append(keys, k.refined)
 			} else {
 				keys = append(keys, k.base)

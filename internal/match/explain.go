@@ -41,6 +41,22 @@ type Explanation struct {
 	// best-supported pair of names was not the two main names.
 	FormA string `json:"alias_a,omitempty"`
 	FormB string `json:"alias_b,omitempty"`
+	// OneToOne is the one-person-per-list step (see oneToOne), when it
+	// applied.
+	OneToOne *OneToOne `json:"one_to_one,omitempty"`
+}
+
+// OneToOne explains the one-person-per-list step for a pair: how much of
+// each record's weight with the other's list this pair carries, how much
+// the lists overlap, and the bits it added (or took).
+type OneToOne struct {
+	ListA    string  `json:"list_a"`
+	ListB    string  `json:"list_b"`
+	ShareA   float64 `json:"share_a"`   // of A's likelihood with list B's records, the part this pair has
+	ShareB   float64 `json:"share_b"`   // of B's with list A's
+	OverlapA float64 `json:"overlap_a"` // share of A's list that B's list names too
+	OverlapB float64 `json:"overlap_b"`
+	Bits     float64 `json:"bits"`
 }
 
 // Explain returns the field-by-field explanation of records i and j under
@@ -98,6 +114,10 @@ func (m *Matcher) Explain(i, j int) Explanation {
 		ex.Bounded = b - attr
 		w += ex.Bounded
 	}
+	if o := m.explainOneToOne(i, j, w); o != nil {
+		ex.OneToOne = o
+		w += o.Bits
+	}
 	ex.Weight = w
 	ex.Probability = Probability(w)
 	ex.Band = m.cfg.Band(ex.Probability, ex.SameList)
@@ -135,6 +155,28 @@ func fieldValue(f int, r roster.Record, n *names.Name) string {
 	return ""
 }
 
+// explainOneToOne recomputes the one-to-one step for records i and j of
+// different lists whose weight, scored alone, is w; nil when the step did
+// not run or does not apply.
+func (m *Matcher) explainOneToOne(i, j int, w float64) *OneToOne {
+	a, b := &m.ps[i], &m.ps[j]
+	ov := m.model.Overlap
+	if m.o2o == nil || a.list == b.list || int(max(a.list, b.list)) >= len(ov) {
+		return nil
+	}
+	la, lb := a.list, b.list
+	size := func(l int32) float64 { return float64(m.listSize[l]) }
+	r := math.Exp2(w - m.model.PriorWeight())
+	sa, sb := m.o2o.sum(int32(i), lb), m.o2o.sum(int32(j), la)
+	if Probability(w) < m.cfg.KeepFloor { // not among the kept pairs summed
+		sa, sb = sa+r, sb+r
+	}
+	sa, sb = max(sa, r), max(sb, r)
+	p := o2oProb(r, sa, ov[la][lb], size(lb), sb, ov[lb][la], size(la))
+	return &OneToOne{ListA: m.lists[la], ListB: m.lists[lb], ShareA: r / sa, ShareB: r / sb,
+		OverlapA: ov[la][lb], OverlapB: ov[lb][la], Bits: logOdds(p) - w}
+}
+
 // Rounded returns the explanation with its numbers rounded for storage and
 // display: weights to 1/10,000 of a bit, m and u to four significant
 // digits, the probability to six decimals. A stored explanation is then
@@ -145,6 +187,12 @@ func (e Explanation) Rounded() Explanation {
 	e.Probability = roundTo(e.Probability, 6)
 	e.NameScore = roundTo(e.NameScore, 4)
 	e.Bounded = roundTo(e.Bounded, 4)
+	if e.OneToOne != nil {
+		o := *e.OneToOne
+		o.ShareA, o.ShareB = roundTo(o.ShareA, 4), roundTo(o.ShareB, 4)
+		o.OverlapA, o.OverlapB, o.Bits = roundTo(o.OverlapA, 4), roundTo(o.OverlapB, 4), roundTo(o.Bits, 4)
+		e.OneToOne = &o
+	}
 	fs := make([]FieldWeight, len(e.Fields))
 	for k, f := range e.Fields {
 		f.M, f.U = roundSig(f.M, 4), roundSig(f.U, 4)

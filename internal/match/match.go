@@ -64,6 +64,9 @@ type Config struct {
 	// Model, when set, is used instead of estimating one (for explaining
 	// a pair with the model of a stored run).
 	Model *Model
+	// Independent scores each pair alone, without the one-person-per-list
+	// step (see oneToOne).
+	Independent bool
 	// Progress, when set, is called from the goroutine running Run as
 	// the work advances.
 	Progress func(stage string, done, total int64)
@@ -156,6 +159,8 @@ type Matcher struct {
 	tfGiv   []float64
 	model   Model
 	hasRun  bool
+	o2o      *o2oState // what the one-to-one step summed, for Explain
+	listSize []int     // records per list
 }
 
 // New prepares records for matching: each name is parsed once.
@@ -182,6 +187,10 @@ func New(records []roster.Record, cfg Config) *Matcher {
 			m.lists = append(m.lists, k)
 		}
 		lists[i] = x
+	}
+	m.listSize = make([]int, len(m.lists))
+	for _, x := range lists {
+		m.listSize[x]++
 	}
 	// Distinct names as written: each is parsed once, shared by the
 	// records that write it alike, and each pair of them compared once.
@@ -416,6 +425,18 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 		}
 		return a.B - b.B
 	})
+	if !cfg.Independent {
+		m.oneToOne(res.Pairs)
+		res.Stats.Links, res.Stats.Reviews = 0, 0
+		for _, p := range res.Pairs {
+			switch {
+			case p.Probability >= cfg.LinkThreshold:
+				res.Stats.Links++
+			case p.Probability >= cfg.ReviewThreshold:
+				res.Stats.Reviews++
+			}
+		}
+	}
 	res.Stats.PairsKept = len(res.Pairs)
 	res.Model = m.model
 	return res, nil

@@ -35,6 +35,10 @@ type Model struct {
 	EMRate      int                  `json:"em_rate,omitempty"`
 	Patterns    int                  `json:"em_patterns"`
 	TFRef       [2]float64           `json:"tf_reference"` // surname, given: the frequency that gets no adjustment
+	// Lists (source@edition) and Overlap[a][b]: the estimated share of
+	// list a's persons that list b names too (the one-to-one step).
+	Lists   []string    `json:"lists,omitempty"`
+	Overlap [][]float64 `json:"overlap,omitempty"`
 }
 
 // Weight returns the weight (log2 Bayes factor) of level l of field f.

@@ -24,9 +24,15 @@ var aliasPhrases = []string{
 	"təxəllüsü", "təxəllüs", "ləqəbi", "ləqəb", "kimi tanınan", "kimi tanınır", "əsl adı", "digər adı",
 }
 
-// aliasLead are words that may open a bracket before the alias itself:
-// "(pen name Tapdyg)", "(псевдоним Тапдыг)". Folded.
-var aliasLead = aliasPhrases
+// phraseStarts indexes the alias phrases, as words, by their first word.
+var phraseStarts = func() map[string][][]string {
+	m := map[string][][]string{}
+	for _, ph := range aliasPhrases {
+		pw := strings.Fields(ph)
+		m[pw[0]] = append(m[pw[0]], pw)
+	}
+	return m
+}()
 
 // notAliasWords, met in a bracket, mark it as a note rather than a name:
 // occupations, organisations, places and the like. Folded.
@@ -174,13 +180,15 @@ func cleanAlias(t string) string {
 // returns the text before and after it.
 func cutPhrase(s string) (before, after string, ok bool) {
 	words := strings.Fields(s)
+	if len(words) < 3 {
+		return s, "", false // a phrase needs a name before it and one after
+	}
 	folded := make([]string, len(words))
 	for i, w := range words {
 		folded[i] = foldWord(w)
 	}
 	for i := 1; i < len(words); i++ { // a phrase never opens the cell
-		for _, ph := range aliasPhrases {
-			pw := strings.Fields(ph)
+		for _, pw := range phraseStarts[folded[i]] {
 			if i+len(pw) > len(words) || !equalWords(folded[i:i+len(pw)], pw) {
 				continue
 			}
@@ -199,12 +207,14 @@ func cutPhrase(s string) (before, after string, ok bool) {
 // cutLead drops an alias phrase that opens t.
 func cutLead(t string) (lead, after string, ok bool) {
 	words := strings.Fields(t)
+	if len(words) < 2 {
+		return "", t, false
+	}
 	folded := make([]string, len(words))
 	for i, w := range words {
 		folded[i] = foldWord(w)
 	}
-	for _, ph := range aliasLead {
-		pw := strings.Fields(ph)
+	for _, pw := range phraseStarts[folded[0]] {
 		if len(pw) < len(words) && equalWords(folded[:len(pw)], pw) {
 			return strings.Join(words[:len(pw)], " "), strings.Join(words[len(pw):], " "), true
 		}

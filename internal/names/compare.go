@@ -670,10 +670,12 @@ func compareSurname(sc *scratch, a, b *part) pscore {
 	case a.form != b.form:
 		// A misspelt ending can hide the form (Mirzoev, Mirzoea): read
 		// whole, one slip is a typo, not another form of the name.
-		if c2, r2, e2 := distance(sc, a.phs, b.phs); e2 == 1 && e2 < edits+1 {
-			if s2 := simOf(c2, a.ph, b.ph); s2 >= familyThreshold-0.1 {
-				p.rules, ps.Sim, ps.Edits, ps.Relation = r2, s2, e2, "typo"
-				return p
+		if sim < familyThreshold && abs(float64(len(a.ph)-len(b.ph))) <= 1 {
+			if c2, r2, e2 := distance(sc, a.phs, b.phs); e2 == 1 {
+				if s2 := simOf(c2, a.ph, b.ph); s2 >= familyThreshold-0.1 {
+					p.rules, ps.Sim, ps.Edits, ps.Relation = r2, s2, e2, "typo"
+					return p
+				}
 			}
 		}
 		ps.Sim = sim * 0.85

@@ -1,0 +1,163 @@
+package match
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// One person, one line. A list names a person once, so the pairs of a
+// record with the records of another list are not independent: at most one
+// of them is the same person, and a record whose name meets exactly one
+// record of the other list (and that one meets only it) is far likelier the
+// same person than a pair scored alone says — unless the lists share few
+// persons. Two records of one list that both meet one record of another
+// are a doubt for an analyst, not a link.
+//
+// After the pairs are scored, each cross-list pair's probability is
+// recomputed from both records' points of view (Jaro 1989's one-to-one
+// linkage, as a posterior rather than an assignment). For record a of list
+// A and the records b of list B, with R(a,b) = 2^(weight − prior) the
+// likelihood ratio of the pair:
+//
+//	P_A(a,b) = (o_AB/n_B)·R(a,b) / ((1 − o_AB) + (o_AB/n_B)·Σ_b' R(a,b'))
+//
+// where n_B is the size of list B and o_AB the share of A's records whose
+// person list B also names — estimated from the pairs themselves, by
+// iterating to a fixed point. The pair's probability is the smaller of
+// P_A(a,b) and P_B(b,a). Pairs of one list keep their score.
+
+// Bounds of the overlap of two lists: never certain that a list names
+// everyone of another, never sure it names none.
+const (
+	minOverlap = 0.02
+	maxOverlap = 0.95
+	o2oIters   = 25
+)
+
+// o2oSum is the summed likelihood ratio of one record's pairs with the
+// records of one other list.
+type o2oSum struct {
+	rec, list int32
+	s         float64
+}
+
+// o2oState is what the one-to-one step learned in a run, kept to explain
+// pairs: each (record, list)'s summed ratio, sorted.
+type o2oState struct {
+	sums []o2oSum
+}
+
+func (st *o2oState) sum(rec, list int32) float64 {
+	i, ok := slices.BinarySearchFunc(st.sums, o2oSum{rec: rec, list: list}, cmpO2O)
+	if !ok {
+		return 0
+	}
+	return st.sums[i].s
+}
+
+func cmpO2O(a, b o2oSum) int { return cmp.Or(cmp.Compare(a.rec, b.rec), cmp.Compare(a.list, b.list)) }
+
+// oneToOne rescales the cross-list pairs' probabilities (see above) and
+// sets the model's list overlaps. It keeps what it summed for Explain.
+func (m *Matcher) oneToOne(pairs []Pair) {
+	nl := len(m.lists)
+	if nl < 2 || len(pairs) == 0 {
+		return
+	}
+	size := make([]float64, nl)
+	for l, n := range m.listSize {
+		size[l] = float64(n)
+	}
+	prior := m.model.PriorWeight()
+	var cross []int
+	entries := make([]o2oSum, 0, 2*len(pairs))
+	ratio := make([]float64, len(pairs))
+	for k, p := range pairs {
+		la, lb := m.ps[p.A].list, m.ps[p.B].list
+		if la == lb {
+			continue
+		}
+		ratio[k] = math.Exp2(p.Weight - prior)
+		entries = append(entries, o2oSum{int32(p.A), lb, ratio[k]}, o2oSum{int32(p.B), la, ratio[k]})
+		cross = append(cross, k)
+	}
+	if len(cross) == 0 {
+		return
+	}
+	slices.SortFunc(entries, cmpO2O)
+	sums := entries[:0]
+	for _, e := range entries {
+		if n := len(sums); n > 0 && sums[n-1].rec == e.rec && sums[n-1].list == e.list {
+			sums[n-1].s += e.s
+			continue
+		}
+		sums = append(sums, e)
+	}
+	m.o2o = &o2oState{sums: slices.Clip(sums)}
+	sumA := make([]float64, len(cross)) // Σ R of a with list B, and of b with list A
+	sumB := make([]float64, len(cross))
+	for x, k := range cross {
+		p := pairs[k]
+		sumA[x] = m.o2o.sum(int32(p.A), m.ps[p.B].list)
+		sumB[x] = m.o2o.sum(int32(p.B), m.ps[p.A].list)
+	}
+	// Iterate: overlaps from the expected matches, probabilities from the
+	// overlaps.
+	prob := make([]float64, len(cross))
+	for x, k := range cross {
+		prob[x] = pairs[k].Probability
+	}
+	overlap := make([]float64, nl*nl)
+	expected := make([]float64, nl*nl)
+	for range o2oIters {
+		clear(expected)
+		for x, k := range cross {
+			la, lb := m.ps[pairs[k].A].list, m.ps[pairs[k].B].list
+			expected[int(la)*nl+int(lb)] += prob[x]
+			expected[int(lb)*nl+int(la)] += prob[x]
+		}
+		change := 0.0
+		for a := range nl {
+			for b := range nl {
+				o := min(maxOverlap, max(minOverlap, expected[a*nl+b]/max(1, size[a])))
+				change = max(change, math.Abs(o-overlap[a*nl+b]))
+				overlap[a*nl+b] = o
+			}
+		}
+		for x, k := range cross {
+			la, lb := m.ps[pairs[k].A].list, m.ps[pairs[k].B].list
+			prob[x] = o2oProb(ratio[k], sumA[x], overlap[int(la)*nl+int(lb)], size[lb], sumB[x], overlap[int(lb)*nl+int(la)], size[la])
+		}
+		if change < 1e-4 {
+			break
+		}
+	}
+	for x, k := range cross {
+		p := &pairs[k]
+		p.Probability = prob[x]
+		p.Weight = logOdds(prob[x])
+	}
+	m.model.Lists = slices.Clone(m.lists)
+	m.model.Overlap = make([][]float64, nl)
+	for a := range nl {
+		m.model.Overlap[a] = slices.Clone(overlap[a*nl : (a+1)*nl])
+	}
+}
+
+// o2oProb is the smaller of the two one-to-one posteriors of a pair with
+// likelihood ratio r: from a's side (its ratios with list B sum to sa;
+// A's records are in B with probability oab; B has nb records) and from
+// b's side.
+func o2oProb(r, sa, oab, nb, sb, oba, na float64) float64 {
+	pa := oab / nb * r / ((1 - oab) + oab/nb*sa)
+	pb := oba / na * r / ((1 - oba) + oba/na*sb)
+	return min(pa, pb, 1)
+}
+
+// logOdds is the inverse of Probability, bounded so that certainty stays
+// finite.
+func logOdds(p float64) float64 {
+	p = min(max(p, 1e-12), 1-1e-12)
+	return math.Log2(p / (1 - p))
+}
