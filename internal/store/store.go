@@ -93,3 +93,20 @@ func notFound(err error, format string, args ...any) error {
 	}
 	return err
 }
+
+// interner keeps one copy of the strings that repeat across records
+// (sources, editions, groups, labels, statuses…), up to a bound.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if t, ok := in[s]; ok {
+		return t
+	}
+	if len(in) < 1<<17 {
+		in[s] = s
+	}
+	return s
+}
