@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
@@ -72,15 +72,7 @@ func runDecide(ctx context.Context, opts *decideOptions) error {
 		return err
 	}
 	defer s.Close()
-	var sides [2]roster.Side
-	for i, ref := range refs {
-		rec, err := s.FindRecord(ctx, ref)
-		if err != nil {
-			return err
-		}
-		sides[i] = roster.Side{Source: rec.Source, Edition: rec.Edition, Ref: rec.Ref, Fingerprint: match.Fingerprint(rec)}
-	}
-	d, err := s.DecidePair(ctx, sides[0], sides[1], opts.Verdict, opts.Reason, opts.By)
+	d, err := app.New(s, opts.Now).DecidePair(ctx, refs, opts.Verdict, opts.Reason, opts.By)
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,9 @@ import (
 )
 
 // TestLayers keeps the dependency direction of DESIGN.md true: only store
-// speaks SQL, only web speaks HTTP, the pure core reads no files, and
-// nothing imports cli or web. Module packages are checked over all
+// speaks SQL, only web speaks HTTP, the pure core reads no files, the
+// use-cases sit in app (below cli, beside web), and nothing imports cli or
+// web. Module packages are checked over all
 // dependencies (go list -deps); standard-library packages over the
 // package's own imports, since libraries such as excelize use net/http's
 // content sniffing internally.
@@ -29,8 +30,11 @@ func TestLayers(t *testing.T) {
 		"internal/importer":      {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer/docs": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http", "os"}},
 		"internal/export":        {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
-		"internal/store":         {deps: []string{mod + "internal/cli", mod + "internal/web"}, imports: []string{"net/http"}},
-		"internal/web":           {deps: []string{mod + "internal/cli", mod + "internal/store"}, imports: []string{"database/sql"}},
+		"internal/store":         {deps: []string{mod + "internal/cli", mod + "internal/web", mod + "internal/app"}, imports: []string{"net/http"}},
+		"internal/app":           {deps: []string{mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
+		"internal/web":           {deps: []string{mod + "internal/cli", mod + "internal/store", mod + "internal/app"}, imports: []string{"database/sql"}},
+		// The use-cases (match and save, rebuild the queue) live in app.
+		"internal/cli": {imports: []string{mod + "internal/cluster"}},
 	}
 	for pkg, r := range rules {
 		deps, err := exec.Command("go", "list", "-deps", "../../"+pkg).Output()

@@ -3,16 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/review"
-	"github.com/roster-coalition/roster/internal/roster"
-	"github.com/roster-coalition/roster/internal/store"
 )
 
 type reviewBuildOptions struct {
@@ -54,7 +49,7 @@ func runReviewBuild(ctx context.Context, opts *reviewBuildOptions) error {
 		return err
 	}
 	defer s.Close()
-	sum, err := buildReview(ctx, s, review.Options{OmissionMinSources: opts.OmissionMin})
+	sum, err := app.New(s, opts.Now).RebuildReview(ctx, review.Options{OmissionMinSources: opts.OmissionMin})
 	if err != nil {
 		return err
 	}
@@ -63,83 +58,4 @@ func runReviewBuild(ctx context.Context, opts *reviewBuildOptions) error {
 	}
 	fmt.Fprintln(opts.Stdout, sum.String())
 	return nil
-}
-
-// reviewSummary says what a rebuild of the queue did.
-type reviewSummary struct {
-	RunID    int64          `json:"run_id"`
-	Items    int            `json:"items"`
-	New      int            `json:"new"`
-	Kept     int            `json:"kept"`
-	Reopened int            `json:"reopened"`
-	Decided  int            `json:"settled_by_decisions"`
-	Stale    int            `json:"stale"`
-	Open     int            `json:"open"`
-	Counts   map[string]int `json:"open_by_kind"`
-}
-
-func (s reviewSummary) String() string {
-	var parts []string
-	for _, k := range roster.Kinds {
-		if n := s.Counts[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
-		}
-	}
-	by := ""
-	if len(parts) > 0 {
-		by = ": " + strings.Join(parts, ", ")
-	}
-	return fmt.Sprintf("review queue: %d open%s (%d new, %d kept, %d reopened, %d settled by earlier decisions, %d stale)",
-		s.Open, by, s.New, s.Kept, s.Reopened, s.Decided, s.Stale)
-}
-
-// rebuildReview rebuilds the review queue from the current clustering
-// with the default options; roster match calls it at its end.
-func rebuildReview(ctx context.Context, g *globalOptions, s *store.Store) (reviewSummary, error) {
-	_ = g
-	return buildReview(ctx, s, review.Options{})
-}
-
-// reviewInput reads the store into the review builders' input. detail
-// also reads what only a record's display needs (location, raw row…):
-// roster diff prints it; the queue and the tallies do not.
-func reviewInput(ctx context.Context, s *store.Store, opts review.Options, detail bool) (review.Input, int64, error) {
-	data, err := s.ReadReviewInput(ctx, detail)
-	if err != nil {
-		return review.Input{}, 0, err
-	}
-	in := review.Input{Records: data.Records, Members: data.Members, Decisions: data.Decisions, Fingerprint: match.Fingerprint,
-		Options: opts, Pairs: make([]review.Pair, len(data.Pairs))}
-	for i, p := range data.Pairs {
-		in.Pairs[i] = review.Pair{A: p.A, B: p.B, Probability: p.Probability, Band: p.Band}
-	}
-	return in, data.RunID, nil
-}
-
-// reviewMemoryLimit is the soft memory limit while the queue is rebuilt:
-// at a million records the build holds about 1.3 GB at its peak, and
-// without a limit the collector lets the heap grow to twice that.
-const reviewMemoryLimit = 1536 << 20
-
-func buildReview(ctx context.Context, s *store.Store, opts review.Options) (reviewSummary, error) {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		prev := debug.SetMemoryLimit(-1)
-		debug.SetMemoryLimit(min(prev, reviewMemoryLimit))
-		defer debug.SetMemoryLimit(prev)
-	}
-	in, runID, err := reviewInput(ctx, s, opts, false)
-	if err != nil {
-		return reviewSummary{}, err
-	}
-	items := review.Build(in) // in is dead from here: the records can go before the save
-	st, err := s.SaveReviewItems(ctx, runID, items)
-	if err != nil {
-		return reviewSummary{}, err
-	}
-	counts, err := s.ReviewCounts(ctx)
-	if err != nil {
-		return reviewSummary{}, err
-	}
-	return reviewSummary{RunID: runID, Items: st.Items, New: st.New, Kept: st.Kept, Reopened: st.Reopened, Decided: st.Decided,
-		Stale: st.Stale, Open: st.Open, Counts: counts}, nil
 }
