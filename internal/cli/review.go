@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,47 @@ func defaultActor() string {
 		}
 	}
 	return ""
+}
+
+// addByFlag adds --by to a command that records who did something (who
+// decides, who undoes): by default the OS user.
+func addByFlag(cmd *cobra.Command, by *string, who string) {
+	cmd.Flags().StringVar(by, "by", defaultActor(), who+" (default $USER)")
+}
+
+// checkBy is the usage check of --by: every decision and undo is made by
+// someone.
+func checkBy(by string) error {
+	if strings.TrimSpace(by) == "" {
+		return usagef("--by is required when $USER is not set")
+	}
+	return nil
+}
+
+// decisionArgs are what every decision names: the verdict (an argument),
+// why (--reason) and who (--by).
+type decisionArgs struct {
+	Verdict string
+	Reason  string
+	By      string
+}
+
+// addFlags adds --reason and --by to a command that decides.
+func (d *decisionArgs) addFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&d.Reason, "reason", "", "why (required)")
+	addByFlag(cmd, &d.By, "who decides")
+}
+
+// check is the usage check of a decision: one of the allowed verdicts, a
+// reason and who made it.
+func (d decisionArgs) check(allowed ...string) error {
+	if !slices.Contains(allowed, d.Verdict) {
+		return usagef("verdict %q: want %s", d.Verdict, strings.Join(allowed, ", "))
+	}
+	if strings.TrimSpace(d.Reason) == "" {
+		return usagef("--reason is required: say why")
+	}
+	return checkBy(d.By)
 }
 
 // refFormatter formats "source@edition:ref" as the CLI shows references:
@@ -115,15 +157,45 @@ func toDecisionJSON(d roster.Decision, f refFormatter) *decisionJSON {
 	return out
 }
 
-func toReviewItemJSON(ctx context.Context, s *store.Store, f refFormatter, it roster.ReviewItem) (reviewItemJSON, error) {
+// decisionOutput is a decision as the deciding commands print it, with
+// its records as the CLI shows references.
+func decisionOutput(ctx context.Context, s *store.Store, d roster.Decision) (*decisionJSON, error) {
+	f, err := newRefFormatter(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return toDecisionJSON(d, f), nil
+}
+
+// toReviewItemJSON is an item as --json prints it; d is the decision that
+// settles it (nil when it has none).
+func toReviewItemJSON(f refFormatter, it roster.ReviewItem, d *roster.Decision) reviewItemJSON {
 	out := reviewItemJSON{ID: it.ID, Kind: it.Kind, State: it.State, Title: it.Title, Source: it.Source, Group: it.Group,
 		PersonID: it.PersonID, Records: f.formatAll(it.Records), Impact: round2(it.Impact), Version: it.Version, Key: it.Key}
-	if it.DecisionID != 0 {
-		d, err := s.Decision(ctx, it.DecisionID)
-		if err != nil {
-			return out, err
+	if d != nil {
+		out.Decision = toDecisionJSON(*d, f)
+	}
+	return out
+}
+
+// itemDecisions returns the decisions that settle the given items, by
+// ID, read in one query (none when no item is decided).
+func itemDecisions(ctx context.Context, s *store.Store, items []roster.ReviewItem) (map[int64]roster.Decision, error) {
+	out := map[int64]roster.Decision{}
+	if !slices.ContainsFunc(items, func(it roster.ReviewItem) bool { return it.DecisionID != 0 }) {
+		return out, nil
+	}
+	all, err := s.Decisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range all {
+		out[d.ID] = d
+	}
+	for _, it := range items {
+		if _, ok := out[it.DecisionID]; it.DecisionID != 0 && !ok {
+			return nil, roster.Errorf(roster.ENOTFOUND, "no decision %d", it.DecisionID)
 		}
-		out.Decision = toDecisionJSON(d, f)
 	}
 	return out, nil
 }

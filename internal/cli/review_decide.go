@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,10 +11,8 @@ import (
 
 type reviewDecideOptions struct {
 	*globalOptions
-	Item    itemArg
-	Verdict string
-	Reason  string
-	By      string
+	Item itemArg
+	decisionArgs
 	Version int64
 	JSON    bool
 }
@@ -42,31 +39,15 @@ the item must not have changed since you saw that version.`,
 			return runReviewDecide(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why (required)")
-	cmd.Flags().StringVar(&opts.By, "by", defaultActor(), "who decides (default $USER)")
+	opts.addFlags(cmd)
 	cmd.Flags().Int64Var(&opts.Version, "version", -1, "the item version you saw (-1: don't check)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return cmd
 }
 
-func checkVerdict(v string, allowed ...string) error {
-	for _, a := range allowed {
-		if v == a {
-			return nil
-		}
-	}
-	return usagef("verdict %q: want %s", v, strings.Join(allowed, ", "))
-}
-
 func runReviewDecide(ctx context.Context, opts *reviewDecideOptions) error {
-	if err := checkVerdict(opts.Verdict, roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure, roster.VerdictDismiss); err != nil {
+	if err := opts.check(roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure, roster.VerdictDismiss); err != nil {
 		return err
-	}
-	if strings.TrimSpace(opts.Reason) == "" {
-		return usagef("--reason is required: say why")
-	}
-	if strings.TrimSpace(opts.By) == "" {
-		return usagef("--by is required when $USER is not set")
 	}
 	s, err := opts.openStore(ctx)
 	if err != nil {
@@ -81,12 +62,12 @@ func runReviewDecide(ctx context.Context, opts *reviewDecideOptions) error {
 	if err != nil {
 		return err
 	}
-	f, err := newRefFormatter(ctx, s)
+	dj, err := decisionOutput(ctx, s, d)
 	if err != nil {
 		return err
 	}
 	if opts.JSON {
-		return writeJSON(opts.Stdout, toDecisionJSON(d, f))
+		return writeJSON(opts.Stdout, dj)
 	}
 	fmt.Fprintf(opts.Stdout, "item %d decided: %s by %s (decision %d)\n", id, d.Verdict, d.By, d.ID)
 	if d.Verdict == roster.VerdictSame || d.Verdict == roster.VerdictDifferent {

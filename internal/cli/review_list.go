@@ -76,14 +76,18 @@ func runReviewList(ctx context.Context, opts *reviewListOptions) error {
 	if err != nil {
 		return err
 	}
+	decs, err := itemDecisions(ctx, s, items)
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
 		out := []reviewItemJSON{}
 		for _, it := range items {
-			j, err := toReviewItemJSON(ctx, s, f, it)
-			if err != nil {
-				return err
+			var d *roster.Decision
+			if x, ok := decs[it.DecisionID]; ok {
+				d = &x
 			}
-			out = append(out, j)
+			out = append(out, toReviewItemJSON(f, it, d))
 		}
 		return writeJSON(opts.Stdout, out)
 	}
@@ -95,10 +99,8 @@ func runReviewList(ctx context.Context, opts *reviewListOptions) error {
 	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tIMPACT\tTITLE")
 	for _, it := range items {
 		state := it.State
-		if it.DecisionID != 0 {
-			if d, err := s.Decision(ctx, it.DecisionID); err == nil {
-				state += " (" + d.Verdict + ")"
-			}
+		if d, ok := decs[it.DecisionID]; ok {
+			state += " (" + d.Verdict + ")"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%s\n", it.ID, it.Kind, state, it.Impact, it.Title)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -55,10 +56,15 @@ func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
 	if err != nil {
 		return err
 	}
-	j, err := toReviewItemJSON(ctx, s, f, it)
-	if err != nil {
-		return err
+	var d *roster.Decision
+	if it.DecisionID != 0 {
+		x, err := s.Decision(ctx, it.DecisionID)
+		if err != nil {
+			return err
+		}
+		d = &x
 	}
+	j := toReviewItemJSON(f, it, d)
 	if json.Valid([]byte(it.Payload)) {
 		j.Payload = json.RawMessage(it.Payload)
 	}
@@ -105,19 +111,23 @@ func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
 	return nil
 }
 
+// reviewPayload is what review show prints of an item's payload, which
+// review.Build writes and the store completes (see internal/review).
+// Which fields are there depends on the kind.
+type reviewPayload struct {
+	Records     []review.RecordView `json:"records"`       // match, duplicate, conflict, omission, unknown-group
+	Record      *review.RecordView  `json:"record"`        // change
+	Probability *float64            `json:"probability"`   // match, duplicate
+	Explanation json.RawMessage     `json:"explanation"`   // match, duplicate: the score explained
+	Count       *int                `json:"count"`         // group-gap: this source's records in the group
+	Others      map[string]int      `json:"others"`        // group-gap: the other sources' records in it
+	Median      *float64            `json:"others_median"` // group-gap
+}
+
 // printPayload prints the records of an item side by side with what the
 // kind adds (score and explanation, values in conflict, counts).
-func printPayload(w interface{ Write([]byte) (int, error) }, it roster.ReviewItem, f refFormatter) {
-	var p struct {
-		Records     []review.RecordView `json:"records"`
-		Record      *review.RecordView  `json:"record"`
-		Probability *float64            `json:"probability"`
-		Explanation json.RawMessage     `json:"explanation"`
-		Others      map[string]int      `json:"others"`
-		Count       *int                `json:"count"`
-		Median      *float64            `json:"others_median"`
-		Persons     json.RawMessage     `json:"persons"`
-	}
+func printPayload(w io.Writer, it roster.ReviewItem, f refFormatter) {
+	var p reviewPayload
 	if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
 		return
 	}
