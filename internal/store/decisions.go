@@ -32,10 +32,6 @@ func (s *Store) ActiveDecisions(ctx context.Context) ([]roster.Decision, error) 
 	return s.queryDecisions(ctx, s.db, `WHERE undone = 0 ORDER BY id`)
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 func (s *Store) queryDecisions(ctx context.Context, q querier, where string, args ...any) ([]roster.Decision, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+decisionCols+` FROM decisions `+where, args...)
 	if err != nil {
@@ -145,7 +141,7 @@ func sidesOf(ctx context.Context, tx *sql.Tx, it roster.ReviewItem) (a, b roster
 
 // fillFingerprint sets a side's fingerprint from the current clustering
 // when the caller did not give one.
-func fillFingerprint(ctx context.Context, q rowQuerier, sd *roster.Side) error {
+func fillFingerprint(ctx context.Context, q querier, sd *roster.Side) error {
 	if sd.Fingerprint != "" {
 		return nil
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -109,11 +108,7 @@ func (s *Store) ReviewItem(ctx context.Context, id int64) (roster.ReviewItem, er
 	return it, completePayload(ctx, s.db, &it)
 }
 
-type rowQuerier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func reviewItemTx(ctx context.Context, q rowQuerier, id int64) (roster.ReviewItem, error) {
+func reviewItemTx(ctx context.Context, q querier, id int64) (roster.ReviewItem, error) {
 	it, err := scanReviewItem(q.QueryRowContext(ctx, `SELECT `+reviewCols+` FROM review_items WHERE id = ?`, id))
 	if err != nil {
 		return it, notFound(err, "no review item %d", id)

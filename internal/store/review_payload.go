@@ -24,7 +24,7 @@ const maxCompleted = 50
 // records a payload lists. A record
 // no longer in the database keeps what the payload has of it, or is left
 // out. A payload that is not a JSON object is left as it is.
-func completePayload(ctx context.Context, q rowQuerier, it *roster.ReviewItem) error {
+func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) error {
 	var m map[string]json.RawMessage
 	if json.Unmarshal([]byte(it.Payload), &m) != nil || m == nil {
 		return nil
@@ -140,7 +140,7 @@ func recordsOf(kind string) bool {
 // when it has only its reference, else what the builder leaves out. found
 // says whether the record is still in the database. Without lookup, only
 // what the reference gives is filled in (and found is false).
-func completeRecord(ctx context.Context, q rowQuerier, r *roster.RecordView, fps map[string]string, lookup bool) (found bool, err error) {
+func completeRecord(ctx context.Context, q querier, r *roster.RecordView, fps map[string]string, lookup bool) (found bool, err error) {
 	ref, err := roster.ParseRef(r.Ref)
 	if err != nil || ref.Edition == "" {
 		return false, nil
@@ -199,7 +199,7 @@ func explanationValue(expl string) json.RawMessage {
 
 // pairExplanation returns the explanation the last match run stored for
 // the pair of records a and b (full references), in either order.
-func pairExplanation(ctx context.Context, q rowQuerier, a, b string) (string, bool, error) {
+func pairExplanation(ctx context.Context, q querier, a, b string) (string, bool, error) {
 	ra, err := roster.ParseRef(a)
 	if err != nil {
 		return "", false, nil

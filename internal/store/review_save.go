@@ -229,10 +229,7 @@ func planReviewSave(ex reviewState, items []roster.ReviewItem, st *BuildStats) (
 		c := &ex.rows[ci]
 		c.built = int32(i)
 		rb = appendRecordsJSON(rb[:0], it.Records)
-		payload := it.Payload
-		if payload == "" {
-			payload = "{}"
-		}
+		payload := storedPayload(it.Payload)
 		step := saveStep{stored: ci, state: c.state, decision: c.decision,
 			changed: c.impact != it.Impact || c.hash != contentHash(&h, it.Kind, it.Source, it.Group, it.PersonID, rb, it.Title, payload)}
 		if step.changed {
@@ -290,8 +287,7 @@ func (p savePlan) freezes(ex reviewState) []int {
 
 // updateReviewItems applies a plan row by row.
 func updateReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewState, plan savePlan, items []roster.ReviewItem) error {
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO review_items(key, kind, state, source, grp, person_id, records, title,
-		payload, impact, decision_id, created_run, updated_run) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12)`)
+	ins, err := tx.PrepareContext(ctx, insertReviewItemSQL)
 	if err != nil {
 		return err
 	}
@@ -316,20 +312,10 @@ func updateReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewSt
 	for i := range items {
 		it, step := &items[i], plan.steps[i]
 		rb = appendRecordsJSON(rb[:0], it.Records)
-		payload := it.Payload
-		if payload == "" {
-			payload = "{}"
-		}
+		payload := storedPayload(it.Payload)
 		if step.stored < 0 {
-			r, err := ins.ExecContext(ctx, it.Key, it.Kind, step.state, it.Source, it.Group, it.PersonID, string(rb), it.Title,
-				payload, it.Impact, nullID(step.decision), runID)
-			if err != nil {
-				return fmt.Errorf("review item %s: %w", it.Key, err)
-			}
-			if _, ok := ids[i]; ok {
-				if ids[i], err = r.LastInsertId(); err != nil {
-					return err
-				}
+			if err := insertNew(ctx, ins, it, step, rb, payload, runID, i, ids); err != nil {
+				return err
 			}
 			continue
 		}
@@ -368,6 +354,36 @@ func updateReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewSt
 	defer mark.Close()
 	for _, id := range stale {
 		if _, err := mark.ExecContext(ctx, runID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storedPayload is a payload as the table keeps it: an empty one is "{}".
+func storedPayload(p string) string {
+	if p == "" {
+		return "{}"
+	}
+	return p
+}
+
+// insertReviewItemSQL inserts a new item, created and updated by the run.
+const insertReviewItemSQL = `INSERT INTO review_items(key, kind, state, source, grp, person_id, records, title,
+	payload, impact, decision_id, created_run, updated_run) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12)`
+
+// insertNew inserts item i, new to the table, with ins (prepared from
+// insertReviewItemSQL); its ID goes into ids when ids asks for it (the
+// items to freeze).
+func insertNew(ctx context.Context, ins *sql.Stmt, it *roster.ReviewItem, step saveStep, records []byte, payload string, runID int64,
+	i int, ids map[int]int64) error {
+	r, err := ins.ExecContext(ctx, it.Key, it.Kind, step.state, it.Source, it.Group, it.PersonID, string(records), it.Title,
+		payload, it.Impact, nullID(step.decision), runID)
+	if err != nil {
+		return fmt.Errorf("review item %s: %w", it.Key, err)
+	}
+	if _, ok := ids[i]; ok {
+		if ids[i], err = r.LastInsertId(); err != nil {
 			return err
 		}
 	}
@@ -438,10 +454,7 @@ func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewS
 		i := int(c.built)
 		it, step := &items[i], plan.steps[i]
 		rb = appendRecordsJSON(rb[:0], it.Records)
-		payload := it.Payload
-		if payload == "" {
-			payload = "{}"
-		}
+		payload := storedPayload(it.Payload)
 		version, updated := c.version, c.updatedRun
 		if step.state != c.state || step.decision != c.decision {
 			version++
@@ -467,8 +480,7 @@ func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewS
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.review_keep`); err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO review_items(key, kind, state, source, grp, person_id, records, title,
-		payload, impact, decision_id, created_run, updated_run) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12)`)
+	ins, err := tx.PrepareContext(ctx, insertReviewItemSQL)
 	if err != nil {
 		return err
 	}
@@ -479,19 +491,9 @@ func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewS
 			continue
 		}
 		rb = appendRecordsJSON(rb[:0], it.Records)
-		payload := it.Payload
-		if payload == "" {
-			payload = "{}"
-		}
-		r, err := ins.ExecContext(ctx, it.Key, it.Kind, step.state, it.Source, it.Group, it.PersonID, string(rb), it.Title,
-			payload, it.Impact, nullID(step.decision), runID)
-		if err != nil {
-			return fmt.Errorf("review item %s: %w", it.Key, err)
-		}
-		if _, ok := ids[i]; ok {
-			if ids[i], err = r.LastInsertId(); err != nil {
-				return err
-			}
+		payload := storedPayload(it.Payload)
+		if err := insertNew(ctx, ins, it, step, rb, payload, runID, i, ids); err != nil {
+			return err
 		}
 	}
 	return freezeAll(ctx, tx, freeze, ids, items)
