@@ -89,7 +89,7 @@ func (a *Service) Match(ctx context.Context, cfg match.Config) (MatchSummary, er
 		run.History = append(run.History, store.HistoryEvent{PersonID: e.PersonID, Event: e.Event, Other: e.Other})
 	}
 	for _, f := range pl.Output.Flagged {
-		if f.Band == "duplicate" {
+		if f.Band == match.BandDuplicate {
 			sum.Duplicates++
 		} else {
 			sum.ReviewPairs++
