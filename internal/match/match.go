@@ -369,10 +369,10 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 			}
 			wt := e.w + m.tfBits(int(i), int(j), g)
 			p := Probability(wt)
-			switch {
-			case p >= cfg.LinkThreshold:
+			switch cfg.band(p, false) {
+			case BandLink:
 				o.links++
-			case p >= cfg.ReviewThreshold:
+			case BandReview:
 				o.reviews++
 			}
 			if p >= cfg.KeepFloor {
@@ -598,8 +598,11 @@ func (m *Matcher) Score(i, j int) (weight, probability float64) {
 
 // Band returns the band of a pair: link, review or nonlink, and duplicate
 // for a within-list pair that would be a link.
-func (c Config) Band(p float64, sameList bool) string {
-	c = c.withDefaults()
+func (c Config) Band(p float64, sameList bool) string { return c.withDefaults().band(p, sameList) }
+
+// band is Band on a configuration whose defaults are filled in (Run's,
+// for every pair it scores).
+func (c Config) band(p float64, sameList bool) string {
 	switch {
 	case p >= c.LinkThreshold && sameList:
 		return BandDuplicate
