@@ -21,19 +21,6 @@ func recs(keys ...string) []Record {
 	return out
 }
 
-// groups renders clusters as sorted key lists.
-func groups(in Input, out Output) [][]string {
-	var g [][]string
-	for _, c := range out.Clusters {
-		var ks []string
-		for _, m := range c.Members {
-			ks = append(ks, in.Records[m.Record].Key)
-		}
-		g = append(g, ks)
-	}
-	return g
-}
-
 // label is a record as the tests name it: "list:ref".
 func label(in Input, i int) string { return in.Records[i].Source + ":" + in.Records[i].Ref }
 
