@@ -66,8 +66,8 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(3 << 30)
 	}
-	uc := app.New(s, opts.Now)
-	sum, err := uc.Match(ctx, cfg)
+	svc := app.New(s, opts.Now)
+	sum, err := svc.Match(ctx, cfg)
 	if cfg.Progress != nil {
 		fmt.Fprint(opts.Stderr, "\r\033[K")
 	}
@@ -76,7 +76,7 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	}
 	// The queue follows the clustering: rebuild it, keeping the state of
 	// items that still apply.
-	rs, err := uc.RebuildReview(ctx, review.Options{})
+	rs, err := svc.RebuildReview(ctx, review.Options{})
 	if err != nil {
 		return fmt.Errorf("match saved as run %d, but rebuilding the review queue failed (run roster review build): %w", sum.RunID, err)
 	}
