@@ -3,21 +3,18 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
 type decideOptions struct {
 	*globalOptions
-	Refs    [2]string
-	Verdict string
-	Reason  string
-	By      string
-	JSON    bool
+	Refs [2]string
+	decisionArgs
+	JSON bool
 }
 
 func newDecideCmd(g *globalOptions) *cobra.Command {
@@ -43,21 +40,14 @@ source@edition:ref.`,
 			return runDecide(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why (required)")
-	cmd.Flags().StringVar(&opts.By, "by", defaultActor(), "who decides (default $USER)")
+	opts.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return cmd
 }
 
 func runDecide(ctx context.Context, opts *decideOptions) error {
-	if err := checkVerdict(opts.Verdict, roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure); err != nil {
+	if err := opts.check(roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure); err != nil {
 		return err
-	}
-	if strings.TrimSpace(opts.Reason) == "" {
-		return usagef("--reason is required: say why")
-	}
-	if strings.TrimSpace(opts.By) == "" {
-		return usagef("--by is required when $USER is not set")
 	}
 	var refs [2]roster.RecordRef
 	for i, r := range opts.Refs {
@@ -72,26 +62,17 @@ func runDecide(ctx context.Context, opts *decideOptions) error {
 		return err
 	}
 	defer s.Close()
-	var sides [2]roster.Side
-	for i, ref := range refs {
-		rec, err := s.FindRecord(ctx, ref)
-		if err != nil {
-			return err
-		}
-		sides[i] = roster.Side{Source: rec.Source, Edition: rec.Edition, Ref: rec.Ref, Fingerprint: match.Fingerprint(rec)}
-	}
-	d, err := s.DecidePair(ctx, sides[0], sides[1], opts.Verdict, opts.Reason, opts.By)
+	d, err := app.New(s, opts.Now).DecidePair(ctx, refs, opts.Verdict, opts.Reason, opts.By)
 	if err != nil {
 		return err
 	}
-	f, err := newRefFormatter(ctx, s)
+	dj, err := decisionOutput(ctx, s, d)
 	if err != nil {
 		return err
 	}
 	if opts.JSON {
-		return writeJSON(opts.Stdout, toDecisionJSON(d, f))
+		return writeJSON(opts.Stdout, dj)
 	}
-	dj := toDecisionJSON(d, f)
 	fmt.Fprintf(opts.Stdout, "decision %d: %s and %s are %s (by %s)\n", d.ID, dj.Records[0], dj.Records[1], verdictPhrase(d.Verdict), d.By)
 	if d.ItemID != 0 {
 		fmt.Fprintf(opts.Stdout, "it settles review item %d\n", d.ItemID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -78,45 +77,4 @@ func runDecisions(ctx context.Context, opts *decisionsOptions) error {
 			e.DecisionID, item, what, e.Reason)
 	}
 	return tw.Flush()
-}
-
-type decisionsUndoOptions struct {
-	*globalOptions
-	ID int64
-	By string
-}
-
-func newDecisionsUndoCmd(g *globalOptions) *cobra.Command {
-	opts := &decisionsUndoOptions{globalOptions: g}
-	cmd := &cobra.Command{
-		Use:   "undo DECISION_ID [--by NAME]",
-		Short: "Undo one decision and reopen the item it settled (the undo is logged)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || id <= 0 {
-				return usagef("decision ID %q: want a positive number", args[0])
-			}
-			opts.ID = id
-			return runDecisionsUndo(cmd.Context(), opts)
-		},
-	}
-	cmd.Flags().StringVar(&opts.By, "by", defaultActor(), "who undoes (default $USER)")
-	return cmd
-}
-
-func runDecisionsUndo(ctx context.Context, opts *decisionsUndoOptions) error {
-	if strings.TrimSpace(opts.By) == "" {
-		return usagef("--by is required when $USER is not set")
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if err := s.UndoDecision(ctx, opts.ID, opts.By); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Stdout, "decision %d undone; run roster match to apply\n", opts.ID)
-	return nil
 }

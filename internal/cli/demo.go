@@ -12,10 +12,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/roster-coalition/roster/fixtures"
+	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/store"
 )
 
 type demoOptions struct {
@@ -159,4 +162,38 @@ func demoMatch(ctx context.Context, g *globalOptions) error {
 	}
 	fmt.Fprint(w, strings.Join(lines, ""))
 	return nil
+}
+
+// demoReview is the demo's review step, after roster match has rebuilt
+// the queue: it prints the open items by kind and the first few, and the
+// tallies table.
+func demoReview(ctx context.Context, g *globalOptions) error {
+	s, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	w := g.Stdout
+	fmt.Fprintln(w, "\n== The review queue (rebuilt by roster match)")
+	counts, err := s.ReviewCounts(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tOPEN")
+	for _, k := range roster.Kinds {
+		fmt.Fprintf(tw, "%s\t%d\n", k, counts[k])
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\n$ roster review list --kind group-gap")
+	if err := runReviewList(ctx, &reviewListOptions{globalOptions: g, Filter: store.ReviewFilter{Kind: roster.KindGroupGap}}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\n$ roster review list --limit 8")
+	if err := runReviewList(ctx, &reviewListOptions{globalOptions: g, Limit: 8}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\n== Tallies: persons per group per list and in the registry")
+	fmt.Fprintln(w, "$ roster export tallies --format table")
+	return runTallies(ctx, &talliesOptions{globalOptions: g, Format: "table"})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/review"
 )
 
@@ -50,7 +51,7 @@ func runDiff(ctx context.Context, opts *diffOptions) error {
 		return err
 	}
 	defer s.Close()
-	in, _, err := reviewInput(ctx, s, review.Options{}, true)
+	in, _, err := app.New(s, opts.Now).ReviewInput(ctx, review.Options{}, true)
 	if err != nil {
 		return err
 	}

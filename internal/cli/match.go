@@ -2,21 +2,18 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/cluster"
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/match"
-	"github.com/roster-coalition/roster/internal/roster"
-	"github.com/roster-coalition/roster/internal/store"
+	"github.com/roster-coalition/roster/internal/review"
 )
 
 type matchOptions struct {
@@ -50,31 +47,6 @@ an interrupted match leaves the previous result as it was.` + exitHelp,
 	return cmd
 }
 
-// matchSummary is what `roster match` reports.
-type matchSummary struct {
-	RunID          int64       `json:"run_id"`
-	Records        int         `json:"records"`
-	Lists          int         `json:"lists"`
-	Blocks         int         `json:"blocks"`
-	GiantBlocks    int         `json:"giant_blocks"`
-	BlockCap       int         `json:"block_cap"`
-	PairsCompared  int64       `json:"pairs_compared"`
-	AllPairs       int64       `json:"all_pairs"`
-	Persons        int         `json:"persons"`
-	NewPersons     int         `json:"new_persons"`
-	MergedPersons  int         `json:"merged_persons"`
-	RetiredPersons int         `json:"retired_persons"`
-	AutoLinks      int         `json:"auto_links"`
-	AnalystLinks   int         `json:"analyst_links"`
-	Refused        int         `json:"links_refused"`
-	ReviewPairs    int         `json:"review_pairs"`
-	Duplicates     int         `json:"duplicates"`
-	LinkThreshold  float64     `json:"link_threshold"`
-	ReviewThresh   float64     `json:"review_threshold"`
-	Model          match.Model `json:"model"`
-	Seconds        float64     `json:"seconds"`
-}
-
 func runMatch(ctx context.Context, opts *matchOptions) error {
 	cfg := match.Config{LinkThreshold: opts.LinkThreshold, ReviewThreshold: opts.ReviewThreshold}
 	if err := cfg.Validate(); err != nil {
@@ -94,7 +66,8 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(3 << 30)
 	}
-	sum, err := matchAndSave(ctx, s, cfg, opts.Now)
+	svc := app.New(s, opts.Now)
+	sum, err := svc.Match(ctx, cfg)
 	if cfg.Progress != nil {
 		fmt.Fprint(opts.Stderr, "\r\033[K")
 	}
@@ -103,14 +76,14 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	}
 	// The queue follows the clustering: rebuild it, keeping the state of
 	// items that still apply.
-	rs, err := rebuildReview(ctx, opts.globalOptions, s)
+	rs, err := svc.RebuildReview(ctx, review.Options{})
 	if err != nil {
 		return fmt.Errorf("match saved as run %d, but rebuilding the review queue failed (run roster review build): %w", sum.RunID, err)
 	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, struct {
-			matchSummary
-			Review reviewSummary `json:"review"`
+			app.MatchSummary
+			Review app.ReviewSummary `json:"review"`
 		}{sum, rs})
 	}
 	w := opts.Stdout
@@ -131,91 +104,6 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	fmt.Fprintf(w, "run              %d\n", sum.RunID)
 	fmt.Fprintln(w, rs.String())
 	return nil
-}
-
-// matchAndSave runs the whole match in memory and writes it in one
-// transaction.
-func matchAndSave(ctx context.Context, s *store.Store, cfg match.Config, now func() time.Time) (matchSummary, error) {
-	var sum matchSummary
-	start := now()
-	t0 := time.Now()
-	recs, err := s.MatchRecords(ctx)
-	if err != nil {
-		return sum, err
-	}
-	decs, err := s.ActiveDecisions(ctx)
-	if err != nil {
-		return sum, err
-	}
-	prevRows, err := s.CurrentMembers(ctx)
-	if err != nil {
-		return sum, err
-	}
-	next, err := s.NextPersonSeq(ctx)
-	if err != nil {
-		return sum, err
-	}
-	prev := make([]cluster.PrevMember, len(prevRows))
-	for i, p := range prevRows {
-		prev[i] = cluster.PrevMember{PersonID: p.PersonID, Seq: p.Seq, Source: p.Source, Edition: p.Edition, Ref: p.Ref,
-			Fingerprint: p.Fingerprint}
-	}
-	pl, err := cluster.Run(ctx, cluster.PlanInput{Records: recs, Decisions: decs, Previous: prev, NextSeq: next, Match: cfg})
-	if err != nil {
-		return sum, err
-	}
-	mc := pl.Matcher.Config()
-	st := pl.Result.Stats
-	sum = matchSummary{Records: st.Records, Lists: st.Lists, Blocks: st.Blocks, GiantBlocks: st.GiantBlocks, BlockCap: st.BlockCap,
-		PairsCompared: st.PairsCompared, AllPairs: st.AllPairs, Persons: len(pl.Output.Clusters), NewPersons: len(pl.Assign.New),
-		MergedPersons: len(pl.Assign.Merged), RetiredPersons: len(pl.Assign.Retired), AutoLinks: pl.Output.AutoLinks,
-		AnalystLinks: pl.Output.AnalystLinks, Refused: pl.Output.Refused, LinkThreshold: mc.LinkThreshold,
-		ReviewThresh: mc.ReviewThreshold, Model: pl.Result.Model}
-	run := store.MatchRun{StartedAt: start, LinkThreshold: mc.LinkThreshold, ReviewThreshold: mc.ReviewThreshold,
-		Members: pl.Members(), Retired: pl.Assign.Retired}
-	for _, p := range pl.Assign.New {
-		run.NewPersons = append(run.NewPersons, store.PersonRow{Seq: p.Seq, ID: p.ID})
-	}
-	for _, r := range pl.Assign.Merged {
-		run.Redirects = append(run.Redirects, store.PersonRow{ID: r.From, RedirectTo: r.To})
-	}
-	for _, e := range pl.Assign.Events {
-		run.History = append(run.History, store.HistoryEvent{PersonID: e.PersonID, Event: e.Event, Other: e.Other})
-	}
-	for _, f := range pl.Output.Flagged {
-		if f.Band == "duplicate" {
-			sum.Duplicates++
-		} else {
-			sum.ReviewPairs++
-		}
-	}
-	run.Pairs = func(yield func(store.PairRow) bool) {
-		for p := range pl.Pairs() {
-			a, b := pl.Records[p.A], pl.Records[p.B]
-			if a.Key > b.Key {
-				a, b = b, a
-			}
-			row := store.PairRow{A: roster.RecordRef{Source: a.Source, Edition: a.Edition, Ref: a.Ref},
-				B: roster.RecordRef{Source: b.Source, Edition: b.Edition, Ref: b.Ref}, Probability: p.Probability, Band: p.Band,
-				Explanation: p.JSON}
-			if !yield(row) {
-				return
-			}
-		}
-	}
-	run.FinishedAt = now()
-	sum.Seconds = time.Since(t0).Seconds()
-	stats, _ := json.Marshal(sum)
-	run.Stats = string(stats)
-	if cfg.Progress != nil {
-		cfg.Progress("save", 0, 1)
-	}
-	id, err := s.SaveMatchRun(ctx, run)
-	if err != nil {
-		return sum, err
-	}
-	sum.RunID = id
-	return sum, nil
 }
 
 func stderrIsTerminal(w io.Writer) bool {

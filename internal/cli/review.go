@@ -3,18 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"runtime/debug"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/match"
 	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
@@ -48,6 +44,47 @@ func defaultActor() string {
 		}
 	}
 	return ""
+}
+
+// addByFlag adds --by to a command that records who did something (who
+// decides, who undoes): by default the OS user.
+func addByFlag(cmd *cobra.Command, by *string, who string) {
+	cmd.Flags().StringVar(by, "by", defaultActor(), who+" (default $USER)")
+}
+
+// checkBy is the usage check of --by: every decision and undo is made by
+// someone.
+func checkBy(by string) error {
+	if strings.TrimSpace(by) == "" {
+		return usagef("--by is required when $USER is not set")
+	}
+	return nil
+}
+
+// decisionArgs are what every decision names: the verdict (an argument),
+// why (--reason) and who (--by).
+type decisionArgs struct {
+	Verdict string
+	Reason  string
+	By      string
+}
+
+// addFlags adds --reason and --by to a command that decides.
+func (d *decisionArgs) addFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&d.Reason, "reason", "", "why (required)")
+	addByFlag(cmd, &d.By, "who decides")
+}
+
+// check is the usage check of a decision: one of the allowed verdicts, a
+// reason and who made it.
+func (d decisionArgs) check(allowed ...string) error {
+	if !slices.Contains(allowed, d.Verdict) {
+		return usagef("verdict %q: want %s", d.Verdict, strings.Join(allowed, ", "))
+	}
+	if strings.TrimSpace(d.Reason) == "" {
+		return usagef("--reason is required: say why")
+	}
+	return checkBy(d.By)
 }
 
 // refFormatter formats "source@edition:ref" as the CLI shows references:
@@ -120,123 +157,50 @@ func toDecisionJSON(d roster.Decision, f refFormatter) *decisionJSON {
 	return out
 }
 
-func toReviewItemJSON(ctx context.Context, s *store.Store, f refFormatter, it roster.ReviewItem) (reviewItemJSON, error) {
+// decisionOutput is a decision as the deciding commands print it, with
+// its records as the CLI shows references.
+func decisionOutput(ctx context.Context, s *store.Store, d roster.Decision) (*decisionJSON, error) {
+	f, err := newRefFormatter(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return toDecisionJSON(d, f), nil
+}
+
+// toReviewItemJSON is an item as --json prints it; d is the decision that
+// settles it (nil when it has none).
+func toReviewItemJSON(f refFormatter, it roster.ReviewItem, d *roster.Decision) reviewItemJSON {
 	out := reviewItemJSON{ID: it.ID, Kind: it.Kind, State: it.State, Title: it.Title, Source: it.Source, Group: it.Group,
 		PersonID: it.PersonID, Records: f.formatAll(it.Records), Impact: round2(it.Impact), Version: it.Version, Key: it.Key}
-	if it.DecisionID != 0 {
-		d, err := s.Decision(ctx, it.DecisionID)
-		if err != nil {
-			return out, err
+	if d != nil {
+		out.Decision = toDecisionJSON(*d, f)
+	}
+	return out
+}
+
+// itemDecisions returns the decisions that settle the given items, by
+// ID, read in one query (none when no item is decided).
+func itemDecisions(ctx context.Context, s *store.Store, items []roster.ReviewItem) (map[int64]roster.Decision, error) {
+	out := map[int64]roster.Decision{}
+	if !slices.ContainsFunc(items, func(it roster.ReviewItem) bool { return it.DecisionID != 0 }) {
+		return out, nil
+	}
+	all, err := s.Decisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range all {
+		out[d.ID] = d
+	}
+	for _, it := range items {
+		if _, ok := out[it.DecisionID]; it.DecisionID != 0 && !ok {
+			return nil, roster.Errorf(roster.ENOTFOUND, "no decision %d", it.DecisionID)
 		}
-		out.Decision = toDecisionJSON(d, f)
 	}
 	return out, nil
 }
 
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
-
-// ---- review list
-
-type reviewListOptions struct {
-	*globalOptions
-	Filter store.ReviewFilter
-	Limit  int
-	JSON   bool
-}
-
-func newReviewListCmd(g *globalOptions) *cobra.Command {
-	opts := &reviewListOptions{globalOptions: g}
-	cmd := &cobra.Command{
-		Use:   "list [--kind K] [--source S] [--group G] [--state open|decided|stale|all] [--json]",
-		Short: "List review items: open first, highest impact first",
-		Example: `  roster review list
-  roster review list --kind omission --source ipm
-  roster review list --kind group-gap --state all --json`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runReviewList(cmd.Context(), opts) },
-	}
-	cmd.Flags().StringVar(&opts.Filter.Kind, "kind", "", "only this kind: "+strings.Join(roster.Kinds, ", "))
-	cmd.Flags().StringVar(&opts.Filter.Source, "source", "", "only items about this source or its records")
-	cmd.Flags().StringVar(&opts.Filter.Group, "group", "", "only items about this group key")
-	cmd.Flags().StringVar(&opts.Filter.State, "state", "open", "open, decided, stale or all")
-	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "show at most N items (0: all)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	return cmd
-}
-
-func validKind(k string) bool {
-	for _, x := range roster.Kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
-
-func runReviewList(ctx context.Context, opts *reviewListOptions) error {
-	if opts.Filter.Kind != "" && !validKind(opts.Filter.Kind) {
-		return usagef("--kind %q: want one of %s", opts.Filter.Kind, strings.Join(roster.Kinds, ", "))
-	}
-	switch opts.Filter.State {
-	case "", "open", "decided", "stale", "all":
-	default:
-		return usagef("--state %q: want open, decided, stale or all", opts.Filter.State)
-	}
-	if opts.Filter.Group != "" && !roster.IsGroup(opts.Filter.Group) {
-		return usagef("--group %q: want one of %s", opts.Filter.Group, strings.Join(roster.Groups, ", "))
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	items, err := s.ReviewItems(ctx, opts.Filter)
-	if err != nil {
-		return err
-	}
-	if opts.Limit > 0 && len(items) > opts.Limit {
-		items = items[:opts.Limit]
-	}
-	f, err := newRefFormatter(ctx, s)
-	if err != nil {
-		return err
-	}
-	if opts.JSON {
-		out := []reviewItemJSON{}
-		for _, it := range items {
-			j, err := toReviewItemJSON(ctx, s, f, it)
-			if err != nil {
-				return err
-			}
-			out = append(out, j)
-		}
-		return writeJSON(opts.Stdout, out)
-	}
-	if len(items) == 0 {
-		fmt.Fprintln(opts.Stdout, "no review items")
-		return nil
-	}
-	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tIMPACT\tTITLE")
-	for _, it := range items {
-		state := it.State
-		if it.DecisionID != 0 {
-			if d, err := s.Decision(ctx, it.DecisionID); err == nil {
-				state += " (" + d.Verdict + ")"
-			}
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%s\n", it.ID, it.Kind, state, it.Impact, it.Title)
-	}
-	return tw.Flush()
-}
-
-// ---- review show
-
-type reviewShowOptions struct {
-	*globalOptions
-	Item itemArg
-	JSON bool
-}
 
 // itemArg is an item as named on the command line: its ID, or its content
 // key ("group-gap:mhm:anti-war"), which stays the same across rebuilds.
@@ -259,21 +223,6 @@ func (a itemArg) resolve(ctx context.Context, s *store.Store) (int64, error) {
 	return it.ID, nil
 }
 
-func newReviewShowCmd(g *globalOptions) *cobra.Command {
-	opts := &reviewShowOptions{globalOptions: g}
-	cmd := &cobra.Command{
-		Use:   "show ID|KEY [--json]",
-		Short: "Show one review item with everything needed to decide it, and its history",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Item = itemArg(args[0])
-			return runReviewShow(cmd.Context(), opts)
-		},
-	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	return cmd
-}
-
 type auditJSON struct {
 	ID         int64           `json:"id"`
 	At         string          `json:"at"`
@@ -293,434 +242,4 @@ func toAuditJSON(e store.AuditEntry) auditJSON {
 		out.Detail = json.RawMessage(e.Detail)
 	}
 	return out
-}
-
-func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	id, err := opts.Item.resolve(ctx, s)
-	if err != nil {
-		return err
-	}
-	it, err := s.ReviewItem(ctx, id)
-	if err != nil {
-		return err
-	}
-	f, err := newRefFormatter(ctx, s)
-	if err != nil {
-		return err
-	}
-	j, err := toReviewItemJSON(ctx, s, f, it)
-	if err != nil {
-		return err
-	}
-	if json.Valid([]byte(it.Payload)) {
-		j.Payload = json.RawMessage(it.Payload)
-	}
-	hist, err := s.ItemDecisions(ctx, it.ID)
-	if err != nil {
-		return err
-	}
-	for _, e := range hist {
-		j.History = append(j.History, toAuditJSON(e))
-	}
-	if opts.JSON {
-		return writeJSON(opts.Stdout, j)
-	}
-	w := opts.Stdout
-	fmt.Fprintf(w, "item %d  %s  %s  (impact %.0f, version %d)\n", it.ID, it.Kind, it.State, it.Impact, it.Version)
-	fmt.Fprintf(w, "%s\n", it.Title)
-	fmt.Fprintf(w, "key      %s\n", it.Key)
-	if it.Source != "" {
-		fmt.Fprintf(w, "source   %s\n", it.Source)
-	}
-	if it.Group != "" {
-		fmt.Fprintf(w, "group    %s (%s)\n", it.Group, review.GroupLabel(it.Group))
-	}
-	if it.PersonID != "" {
-		fmt.Fprintf(w, "person   %s\n", it.PersonID)
-	}
-	if j.Decision != nil {
-		fmt.Fprintf(w, "decided  %s by %s at %s: %s\n", j.Decision.Verdict, j.Decision.By, j.Decision.At, j.Decision.Reason)
-	}
-	printPayload(w, it, f)
-	if len(hist) > 0 {
-		fmt.Fprintln(w, "history:")
-		for _, e := range hist {
-			fmt.Fprintf(w, "  %s  %-6s %-8s %-9s %s\n", e.At.UTC().Format(time.RFC3339), e.Action, e.Actor, e.Verdict, e.Reason)
-		}
-	}
-	if it.State == store.StateOpen {
-		verdicts := "unsure|dismiss"
-		if len(it.Records) == 2 {
-			verdicts = "same|different|unsure|dismiss"
-		}
-		fmt.Fprintf(w, "decide:  roster review decide %d %s --reason TEXT\n", it.ID, verdicts)
-	}
-	return nil
-}
-
-// printPayload prints the records of an item side by side with what the
-// kind adds (score and explanation, values in conflict, counts).
-func printPayload(w interface{ Write([]byte) (int, error) }, it roster.ReviewItem, f refFormatter) {
-	var p struct {
-		Records     []review.RecordView `json:"records"`
-		Record      *review.RecordView  `json:"record"`
-		Probability *float64            `json:"probability"`
-		Explanation json.RawMessage     `json:"explanation"`
-		Others      map[string]int      `json:"others"`
-		Count       *int                `json:"count"`
-		Median      *float64            `json:"others_median"`
-		Persons     json.RawMessage     `json:"persons"`
-	}
-	if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
-		return
-	}
-	if p.Record != nil {
-		p.Records = append(p.Records, *p.Record)
-	}
-	if p.Probability != nil {
-		fmt.Fprintf(w, "score    p=%.3f\n", *p.Probability)
-	}
-	if len(p.Records) > 0 {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "RECORD\tPERSON\tNAME\tBORN\tGENDER\tGROUP\tCASE\tARRESTED\tSTATUS")
-		for _, r := range p.Records {
-			born := ""
-			if r.BirthYear > 0 {
-				born = fmt.Sprint(r.BirthYear)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.format(r.Ref), r.PersonID, r.Name, born, r.Gender,
-				orRaw(r.Group, r.GroupRaw), r.Case, r.ArrestDate, r.Status)
-		}
-		tw.Flush()
-	}
-	if p.Count != nil {
-		var parts []string
-		for _, src := range sortedStrings(p.Others) {
-			parts = append(parts, fmt.Sprintf("%s %d", src, p.Others[src]))
-		}
-		med := 0.0
-		if p.Median != nil {
-			med = *p.Median
-		}
-		fmt.Fprintf(w, "counts   %s %d; others: %s (median %g)\n", it.Source, *p.Count, strings.Join(parts, ", "), med)
-	}
-	if len(p.Explanation) > 0 && string(p.Explanation) != "null" {
-		fmt.Fprintf(w, "explanation %s\n", compactJSON(p.Explanation))
-	}
-}
-
-func sortedStrings[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func compactJSON(b []byte) string {
-	var v any
-	if json.Unmarshal(b, &v) != nil {
-		return string(b)
-	}
-	out, _ := json.Marshal(v)
-	return string(out)
-}
-
-// ---- review decide / undo
-
-type reviewDecideOptions struct {
-	*globalOptions
-	Item    itemArg
-	Verdict string
-	Reason  string
-	By      string
-	Version int64
-	JSON    bool
-}
-
-func newReviewDecideCmd(g *globalOptions) *cobra.Command {
-	opts := &reviewDecideOptions{globalOptions: g}
-	cmd := &cobra.Command{
-		Use:   "decide ID|KEY same|different|unsure|dismiss --reason TEXT [--by NAME]",
-		Short: "Decide an open review item (same/different become match constraints)",
-		Long: `Decide records a verdict on an open item, with a reason and who decided, in
-the append-only audit log. same and different apply to items about two
-records (match, duplicate, a conflict between two lists) and become
-must-link and cannot-link constraints for the next roster match. unsure
-and dismiss settle any item without constraining the match.
-
-If someone decided the item meanwhile, the command fails and names who
-decided it and when; nothing is lost. --version makes the check strict:
-the item must not have changed since you saw that version.`,
-		Example: `  roster review decide 12 same --reason "same patronymic and case; birth year typo"
-  roster review decide 31 dismiss --reason "list covers journalists only" --by alice`,
-		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Item, opts.Verdict = itemArg(args[0]), args[1]
-			return runReviewDecide(cmd.Context(), opts)
-		},
-	}
-	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why (required)")
-	cmd.Flags().StringVar(&opts.By, "by", defaultActor(), "who decides (default $USER)")
-	cmd.Flags().Int64Var(&opts.Version, "version", -1, "the item version you saw (-1: don't check)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	return cmd
-}
-
-func checkVerdict(v string, allowed ...string) error {
-	for _, a := range allowed {
-		if v == a {
-			return nil
-		}
-	}
-	return usagef("verdict %q: want %s", v, strings.Join(allowed, ", "))
-}
-
-func runReviewDecide(ctx context.Context, opts *reviewDecideOptions) error {
-	if err := checkVerdict(opts.Verdict, roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure, roster.VerdictDismiss); err != nil {
-		return err
-	}
-	if strings.TrimSpace(opts.Reason) == "" {
-		return usagef("--reason is required: say why")
-	}
-	if strings.TrimSpace(opts.By) == "" {
-		return usagef("--by is required when $USER is not set")
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	id, err := opts.Item.resolve(ctx, s)
-	if err != nil {
-		return err
-	}
-	d, err := s.DecideItem(ctx, id, opts.Version, opts.Verdict, opts.Reason, opts.By)
-	if err != nil {
-		return err
-	}
-	f, err := newRefFormatter(ctx, s)
-	if err != nil {
-		return err
-	}
-	if opts.JSON {
-		return writeJSON(opts.Stdout, toDecisionJSON(d, f))
-	}
-	fmt.Fprintf(opts.Stdout, "item %d decided: %s by %s (decision %d)\n", id, d.Verdict, d.By, d.ID)
-	if d.Verdict == roster.VerdictSame || d.Verdict == roster.VerdictDifferent {
-		fmt.Fprintln(opts.Stdout, "run roster match to apply it")
-	}
-	return nil
-}
-
-type reviewUndoOptions struct {
-	*globalOptions
-	Item itemArg
-	By   string
-}
-
-func newReviewUndoCmd(g *globalOptions) *cobra.Command {
-	opts := &reviewUndoOptions{globalOptions: g}
-	cmd := &cobra.Command{
-		Use:   "undo ID|KEY [--by NAME]",
-		Short: "Undo the decision on a review item and reopen it (the undo is logged)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Item = itemArg(args[0])
-			return runReviewUndo(cmd.Context(), opts)
-		},
-	}
-	cmd.Flags().StringVar(&opts.By, "by", defaultActor(), "who undoes (default $USER)")
-	return cmd
-}
-
-func runReviewUndo(ctx context.Context, opts *reviewUndoOptions) error {
-	if strings.TrimSpace(opts.By) == "" {
-		return usagef("--by is required when $USER is not set")
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	id, err := opts.Item.resolve(ctx, s)
-	if err != nil {
-		return err
-	}
-	if err := s.UndoItem(ctx, id, opts.By); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.Stdout, "item %d reopened: its decision is undone\n", id)
-	return nil
-}
-
-// ---- review build
-
-type reviewBuildOptions struct {
-	*globalOptions
-	OmissionMin int
-	JSON        bool
-}
-
-func newReviewBuildCmd(g *globalOptions) *cobra.Command {
-	opts := &reviewBuildOptions{globalOptions: g}
-	cmd := &cobra.Command{
-		Use:   "build [--omission-min N]",
-		Short: "Rebuild the queue from the current match (roster match does this at its end)",
-		Long: `Build rebuilds the review queue from the current clustering. Items are
-matched to the stored ones by their content key: decided items stay
-decided, open items that no longer apply become stale, stale items that
-apply again reopen.
-
-An omission is a person listed in the latest editions of at least
---omission-min other sources but not in this source's latest edition. A
-group gap is a group this source's latest edition lists none of while some
-other source lists at least 2 and the other sources' median is at least 1,
-or "far fewer": at most half the other sources' median and at least 3 below
-it.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runReviewBuild(cmd.Context(), opts) },
-	}
-	cmd.Flags().IntVar(&opts.OmissionMin, "omission-min", 2, "other sources that must list a person for an omission")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
-	return cmd
-}
-
-func runReviewBuild(ctx context.Context, opts *reviewBuildOptions) error {
-	if opts.OmissionMin < 1 {
-		return usagef("--omission-min %d: want 1 or more", opts.OmissionMin)
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	sum, err := buildReview(ctx, s, review.Options{OmissionMinSources: opts.OmissionMin})
-	if err != nil {
-		return err
-	}
-	if opts.JSON {
-		return writeJSON(opts.Stdout, sum)
-	}
-	fmt.Fprintln(opts.Stdout, sum.String())
-	return nil
-}
-
-// reviewSummary says what a rebuild of the queue did.
-type reviewSummary struct {
-	RunID    int64          `json:"run_id"`
-	Items    int            `json:"items"`
-	New      int            `json:"new"`
-	Kept     int            `json:"kept"`
-	Reopened int            `json:"reopened"`
-	Decided  int            `json:"settled_by_decisions"`
-	Stale    int            `json:"stale"`
-	Open     int            `json:"open"`
-	Counts   map[string]int `json:"open_by_kind"`
-}
-
-func (s reviewSummary) String() string {
-	var parts []string
-	for _, k := range roster.Kinds {
-		if n := s.Counts[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
-		}
-	}
-	by := ""
-	if len(parts) > 0 {
-		by = ": " + strings.Join(parts, ", ")
-	}
-	return fmt.Sprintf("review queue: %d open%s (%d new, %d kept, %d reopened, %d settled by earlier decisions, %d stale)",
-		s.Open, by, s.New, s.Kept, s.Reopened, s.Decided, s.Stale)
-}
-
-// rebuildReview rebuilds the review queue from the current clustering
-// with the default options; roster match calls it at its end.
-func rebuildReview(ctx context.Context, g *globalOptions, s *store.Store) (reviewSummary, error) {
-	_ = g
-	return buildReview(ctx, s, review.Options{})
-}
-
-// reviewInput reads the store into the review builders' input. detail
-// also reads what only a record's display needs (location, raw row…):
-// roster diff prints it; the queue and the tallies do not.
-func reviewInput(ctx context.Context, s *store.Store, opts review.Options, detail bool) (review.Input, int64, error) {
-	data, err := s.ReadReviewInput(ctx, detail)
-	if err != nil {
-		return review.Input{}, 0, err
-	}
-	in := review.Input{Records: data.Records, Members: data.Members, Decisions: data.Decisions, Fingerprint: match.Fingerprint,
-		Options: opts, Pairs: make([]review.Pair, len(data.Pairs))}
-	for i, p := range data.Pairs {
-		in.Pairs[i] = review.Pair{A: p.A, B: p.B, Probability: p.Probability, Band: p.Band}
-	}
-	return in, data.RunID, nil
-}
-
-// reviewMemoryLimit is the soft memory limit while the queue is rebuilt:
-// at a million records the build holds about 1.3 GB at its peak, and
-// without a limit the collector lets the heap grow to twice that.
-const reviewMemoryLimit = 1536 << 20
-
-func buildReview(ctx context.Context, s *store.Store, opts review.Options) (reviewSummary, error) {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		prev := debug.SetMemoryLimit(-1)
-		debug.SetMemoryLimit(min(prev, reviewMemoryLimit))
-		defer debug.SetMemoryLimit(prev)
-	}
-	in, runID, err := reviewInput(ctx, s, opts, false)
-	if err != nil {
-		return reviewSummary{}, err
-	}
-	items := review.Build(in) // in is dead from here: the records can go before the save
-	st, err := s.SaveReviewItems(ctx, runID, items)
-	if err != nil {
-		return reviewSummary{}, err
-	}
-	counts, err := s.ReviewCounts(ctx)
-	if err != nil {
-		return reviewSummary{}, err
-	}
-	return reviewSummary{RunID: runID, Items: st.Items, New: st.New, Kept: st.Kept, Reopened: st.Reopened, Decided: st.Decided,
-		Stale: st.Stale, Open: st.Open, Counts: counts}, nil
-}
-
-// demoReview is the demo's review step, after roster match has rebuilt
-// the queue: it prints the open items by kind and the first few, and the
-// tallies table.
-func demoReview(ctx context.Context, g *globalOptions) error {
-	s, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	w := g.Stdout
-	fmt.Fprintln(w, "\n== The review queue (rebuilt by roster match)")
-	counts, err := s.ReviewCounts(ctx)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tOPEN")
-	for _, k := range roster.Kinds {
-		fmt.Fprintf(tw, "%s\t%d\n", k, counts[k])
-	}
-	tw.Flush()
-	fmt.Fprintln(w, "\n$ roster review list --kind group-gap")
-	if err := runReviewList(ctx, &reviewListOptions{globalOptions: g, Filter: store.ReviewFilter{Kind: roster.KindGroupGap}}); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\n$ roster review list --limit 8")
-	if err := runReviewList(ctx, &reviewListOptions{globalOptions: g, Limit: 8}); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\n== Tallies: persons per group per list and in the registry")
-	fmt.Fprintln(w, "$ roster export tallies --format table")
-	return runTallies(ctx, &talliesOptions{globalOptions: g, Format: "table"})
 }

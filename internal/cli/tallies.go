@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/review"
 )
 
@@ -62,7 +63,7 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 	if err != nil {
 		return err
 	}
-	in, _, err := reviewInput(ctx, s, review.Options{}, false)
+	in, _, err := app.New(s, opts.Now).ReviewInput(ctx, review.Options{}, false)
 	s.Close()
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/roster-coalition/roster/internal/match"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
@@ -89,7 +90,7 @@ const (
 type Flagged struct {
 	A, B        int
 	Probability float64
-	Band        string // "review" or "duplicate"
+	Band        string // match.BandReview or match.BandDuplicate
 	Reason      string
 }
 
@@ -122,14 +123,18 @@ func mk(a, b int) pkey {
 	return pkey{int32(a), int32(b)}
 }
 
+// state is a clustering in progress: a union-find over the records, with
+// what each cluster holds, and the pairs and constraints indexed.
 type state struct {
 	in      *Input
 	parent  []int
 	members [][]int   // by root
 	lists   [][]int32 // by root: the lists its records come from
 	cannot  map[pkey]bool
-	cannotA [][]int
-	pairs   map[pkey]float64
+	cannotA [][]int          // by record: its cannot-link partners
+	must    map[pkey]bool    // the pairs analysts said are the same
+	pairs   map[pkey]float64 // scored pairs, and those Score gave since
+	rank    []int32          // by record: its place in key order
 }
 
 func (s *state) find(x int) int {
@@ -203,11 +208,26 @@ func (s *state) evidence(ra, rb int) float64 {
 	return sum
 }
 
-// Build clusters the records.
+// Build clusters the records in five steps: set up (every record alone),
+// apply the must-links, merge the links greedily, flag the pairs for
+// review, and explain each member.
 func Build(in Input) Output {
+	s := newState(&in)
+	var out Output
+	out.AnalystLinks, out.Conflicts = s.applyMustLinks()
+	var refused map[pkey]string
+	out.AutoLinks, out.Refused, refused = s.mergeLinks()
+	out.Flagged = s.flagForReview(refused)
+	out.Clusters = s.explainMembers()
+	return out
+}
+
+// newState sets up the clustering: every record its own cluster, the
+// records ranked by key, the scored pairs and the cannot-links indexed.
+func newState(in *Input) *state {
 	n := len(in.Records)
-	s := &state{in: &in, parent: make([]int, n), members: make([][]int, n), lists: make([][]int32, n),
-		cannot: map[pkey]bool{}, cannotA: make([][]int, n), pairs: make(map[pkey]float64, len(in.Pairs))}
+	s := &state{in: in, parent: make([]int, n), members: make([][]int, n), lists: make([][]int32, n),
+		cannot: map[pkey]bool{}, cannotA: make([][]int, n), must: map[pkey]bool{}, pairs: make(map[pkey]float64, len(in.Pairs))}
 	listIdx := map[string]int32{}
 	for i := range n {
 		s.parent[i] = i
@@ -225,23 +245,9 @@ func Build(in Input) Output {
 		byKey[i] = int32(i)
 	}
 	slices.SortFunc(byKey, func(a, b int32) int { return cmp.Compare(in.Records[a].Key, in.Records[b].Key) })
-	rank := make([]int32, n)
+	s.rank = make([]int32, n)
 	for r, i := range byKey {
-		rank[i] = int32(r)
-	}
-	byKey = nil
-	key := func(i int) int32 { return rank[i] }
-	// cmpKeys orders pairs by their records' keys.
-	cmpKeys := func(a1, b1, a2, b2 int) int {
-		x1, y1 := key(a1), key(b1)
-		if x1 > y1 {
-			x1, y1 = y1, x1
-		}
-		x2, y2 := key(a2), key(b2)
-		if x2 > y2 {
-			x2, y2 = y2, x2
-		}
-		return cmp.Or(cmp.Compare(x1, x2), cmp.Compare(y1, y2))
+		s.rank[i] = int32(r)
 	}
 	for _, p := range in.Pairs {
 		if p.A == p.B {
@@ -260,27 +266,56 @@ func Build(in Input) Output {
 			s.cannotA[c.B] = append(s.cannotA[c.B], c.A)
 		}
 	}
-	var out Output
-	must := slices.Clone(in.MustLink)
-	slices.SortFunc(must, func(x, y Constraint) int { return cmpKeys(x.A, x.B, y.A, y.B) })
-	mustSet := map[pkey]bool{}
+	return s
+}
+
+// key is record i's place in key order.
+func (s *state) key(i int) int32 { return s.rank[i] }
+
+// cmpKeys orders pairs by their records' keys.
+func (s *state) cmpKeys(a1, b1, a2, b2 int) int {
+	x1, y1 := s.key(a1), s.key(b1)
+	if x1 > y1 {
+		x1, y1 = y1, x1
+	}
+	x2, y2 := s.key(a2), s.key(b2)
+	if x2 > y2 {
+		x2, y2 = y2, x2
+	}
+	return cmp.Or(cmp.Compare(x1, x2), cmp.Compare(y1, y2))
+}
+
+// applyMustLinks joins the records analysts said are the same, in key
+// order. A must-link that a cannot-link forbids (between the clusters it
+// would join) is a conflict and is not applied.
+func (s *state) applyMustLinks() (joined, conflicts int) {
+	must := slices.Clone(s.in.MustLink)
+	slices.SortFunc(must, func(x, y Constraint) int { return s.cmpKeys(x.A, x.B, y.A, y.B) })
 	for _, c := range must {
 		if c.A == c.B {
 			continue
 		}
-		mustSet[mk(c.A, c.B)] = true
+		s.must[mk(c.A, c.B)] = true
 		ra, rb := s.find(c.A), s.find(c.B)
 		if ra == rb {
 			continue
 		}
 		if s.hasCannot(ra, rb) {
-			out.Conflicts++
+			conflicts++
 			continue
 		}
 		s.union(ra, rb)
-		out.AnalystLinks++
+		joined++
 	}
-	// Links, strongest first.
+	return joined, conflicts
+}
+
+// mergeLinks merges the pairs of different lists at or above the link
+// threshold, strongest first (then by key). A merge is refused when the
+// two clusters share a list, a cannot-link joins them, or the evidence of
+// all their cross pairs is against it; refused says why, by pair.
+func (s *state) mergeLinks() (merged, nrefused int, refused map[pkey]string) {
+	in := s.in
 	var links []Pair
 	for _, p := range in.Pairs {
 		if p.A != p.B && p.Probability >= in.LinkThreshold && in.Records[p.A].List != in.Records[p.B].List {
@@ -288,9 +323,9 @@ func Build(in Input) Output {
 		}
 	}
 	slices.SortFunc(links, func(x, y Pair) int {
-		return cmp.Or(cmp.Compare(y.Probability, x.Probability), cmpKeys(x.A, x.B, y.A, y.B))
+		return cmp.Or(cmp.Compare(y.Probability, x.Probability), s.cmpKeys(x.A, x.B, y.A, y.B))
 	})
-	refused := map[pkey]string{}
+	refused = map[pkey]string{}
 	for _, p := range links {
 		ra, rb := s.find(p.A), s.find(p.B)
 		if ra == rb {
@@ -306,20 +341,30 @@ func Build(in Input) Output {
 			why = ReasonConflict
 		}
 		if why != "" {
-			out.Refused++
+			nrefused++
 			refused[mk(p.A, p.B)] = why
 			continue
 		}
 		s.union(ra, rb)
-		out.AutoLinks++
+		merged++
 	}
-	// Pairs for review.
+	return merged, nrefused, refused
+}
+
+// flagForReview returns the pairs an analyst should look at, sorted by
+// key: a within-list pair that scores as a link (a duplicate), a link
+// refused for a conflict or a cannot-link, and a pair in the review band
+// whose records ended apart in clusters that could still be joined. Pairs
+// an analyst decided are never flagged.
+func (s *state) flagForReview(refused map[pkey]string) []Flagged {
+	in := s.in
+	var out []Flagged
 	for _, p := range in.Pairs {
 		if p.A == p.B {
 			continue
 		}
 		k := mk(p.A, p.B)
-		if s.cannot[k] || mustSet[k] {
+		if s.cannot[k] || s.must[k] {
 			continue
 		}
 		a, b := int(k.a), int(k.b)
@@ -327,60 +372,69 @@ func Build(in Input) Output {
 		together := s.find(a) == s.find(b)
 		switch {
 		case sameList && p.Probability >= in.LinkThreshold && !together:
-			out.Flagged = append(out.Flagged, Flagged{a, b, p.Probability, "duplicate", ReasonDuplicate})
+			out = append(out, Flagged{a, b, p.Probability, match.BandDuplicate, ReasonDuplicate})
 		case sameList:
 		case refused[k] != "" && refused[k] != ReasonSameList && !together:
-			out.Flagged = append(out.Flagged, Flagged{a, b, p.Probability, "review", refused[k]})
+			out = append(out, Flagged{a, b, p.Probability, match.BandReview, refused[k]})
 		case p.Probability >= in.ReviewThreshold && p.Probability < in.LinkThreshold && !together && !s.shareList(s.find(a), s.find(b)):
-			out.Flagged = append(out.Flagged, Flagged{a, b, p.Probability, "review", ReasonReviewBand})
+			out = append(out, Flagged{a, b, p.Probability, match.BandReview, ReasonReviewBand})
 		}
 	}
-	slices.SortFunc(out.Flagged, func(x, y Flagged) int { return cmpKeys(x.A, x.B, y.A, y.B) })
-	// Clusters and why each member is in its cluster.
-	for r := range n {
+	slices.SortFunc(out, func(x, y Flagged) int { return s.cmpKeys(x.A, x.B, y.A, y.B) })
+	return out
+}
+
+// explainMembers returns the clusters, sorted by their first member's key,
+// each member with the link that holds it: an analyst's must-link to
+// another member, else its strongest scored pair within the cluster (an
+// automatic link), else analyst (joined through others' must-links); a
+// record alone is single.
+func (s *state) explainMembers() []Cluster {
+	var out []Cluster
+	for r := range len(s.in.Records) {
 		if s.find(r) != r {
 			continue
 		}
 		ms := slices.Clone(s.members[r])
-		slices.SortFunc(ms, func(x, y int) int { return cmp.Compare(key(x), key(y)) })
+		slices.SortFunc(ms, func(x, y int) int { return cmp.Compare(s.key(x), s.key(y)) })
 		c := Cluster{Members: make([]Member, len(ms))}
 		for x, i := range ms {
-			m := Member{Record: i, Link: roster.LinkSingle, Via: -1}
-			if len(ms) > 1 {
-				m.Link = roster.LinkAnalyst
-				m.Score = 1
-				analyst := false
-				for _, j := range ms {
-					if j != i && mustSet[mk(i, j)] {
-						m.Via = j
-						analyst = true
-						break
-					}
-				}
-				if !analyst {
-					best := -1.0
-					for _, j := range ms {
-						if j == i {
-							continue
-						}
-						if p, ok := s.pairs[mk(i, j)]; ok && p > best {
-							best, m.Via = p, j
-						}
-					}
-					if best >= 0 {
-						m.Link = roster.LinkAuto
-						m.Score = best
-					}
-				}
-			}
-			c.Members[x] = m
+			c.Members[x] = s.explain(i, ms)
 		}
-		out.Clusters = append(out.Clusters, c)
+		out = append(out, c)
 	}
-	slices.SortFunc(out.Clusters, func(x, y Cluster) int {
-		return cmp.Compare(key(x.Members[0].Record), key(y.Members[0].Record))
+	slices.SortFunc(out, func(x, y Cluster) int {
+		return cmp.Compare(s.key(x.Members[0].Record), s.key(y.Members[0].Record))
 	})
 	return out
+}
+
+// explain says why record i is in the cluster of ms (sorted by key).
+func (s *state) explain(i int, ms []int) Member {
+	m := Member{Record: i, Link: roster.LinkSingle, Via: -1}
+	if len(ms) == 1 {
+		return m
+	}
+	m.Link, m.Score = roster.LinkAnalyst, 1
+	for _, j := range ms {
+		if j != i && s.must[mk(i, j)] {
+			m.Via = j
+			return m
+		}
+	}
+	best := -1.0
+	for _, j := range ms {
+		if j == i {
+			continue
+		}
+		if p, ok := s.pairs[mk(i, j)]; ok && p > best {
+			best, m.Via = p, j
+		}
+	}
+	if best >= 0 {
+		m.Link, m.Score = roster.LinkAuto, best
+	}
+	return m
 }
 
 // Constraints turns analyst decisions into must-links ("same") and

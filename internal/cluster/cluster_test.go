@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/roster-coalition/roster/internal/roster"
@@ -20,17 +21,50 @@ func recs(keys ...string) []Record {
 	return out
 }
 
-// groups renders clusters as sorted key lists.
-func groups(in Input, out Output) [][]string {
-	var g [][]string
+// label is a record as the tests name it: "list:ref".
+func label(in Input, i int) string { return in.Records[i].Source + ":" + in.Records[i].Ref }
+
+// explained renders each cluster as its members, each with why it is
+// there: "a:1 auto<b:1 0.99" (linked to b:1 by a pair of 0.99), "b:1
+// analyst<a:1" (a must-link), "c:1 single".
+func explained(in Input, out Output) []string {
+	var cs []string
 	for _, c := range out.Clusters {
-		var ks []string
+		var ms []string
 		for _, m := range c.Members {
-			ks = append(ks, in.Records[m.Record].Key)
+			x := label(in, m.Record) + " " + m.Link
+			switch {
+			case m.Via >= 0:
+				x += fmt.Sprintf("<%s %.2f", label(in, m.Via), m.Score)
+			case m.Score != 0:
+				x += fmt.Sprintf(" %.2f", m.Score)
+			}
+			ms = append(ms, x)
 		}
-		g = append(g, ks)
+		cs = append(cs, strings.Join(ms, ", "))
 	}
-	return g
+	return cs
+}
+
+// flagged renders the flagged pairs, each record of a pair in key order:
+// "b:1~c:1 review 0.940 (reason)".
+func flagged(in Input, out Output) []string {
+	var fs []string
+	for _, f := range out.Flagged {
+		a, b := f.A, f.B
+		if in.Records[a].Key > in.Records[b].Key {
+			a, b = b, a
+		}
+		fs = append(fs, fmt.Sprintf("%s~%s %s %.3f (%s)", label(in, a), label(in, b), f.Band, f.Probability, f.Reason))
+	}
+	return fs
+}
+
+// counts is what Build counts.
+type counts struct{ auto, analyst, refused, conflicts int }
+
+func countsOf(out Output) counts {
+	return counts{out.AutoLinks, out.AnalystLinks, out.Refused, out.Conflicts}
 }
 
 func TestBuild(t *testing.T) {
@@ -39,89 +73,143 @@ func TestBuild(t *testing.T) {
 		recs      []Record
 		pairs     []Pair
 		must, not []Constraint
-		want      int // clusters
-		together  [][2]int
-		apart     [][2]int
-		flagged   int
+		clusters  []string // explained
+		flagged   []string
+		counts    counts
 	}{
 		{name: "links join", recs: recs("a:1", "b:1", "c:1"),
-			pairs: []Pair{{0, 1, .99}, {1, 2, .98}, {0, 2, .97}}, want: 1, together: [][2]int{{0, 2}}},
+			pairs:    []Pair{{0, 1, .99}, {1, 2, .98}, {0, 2, .97}},
+			clusters: []string{"a:1 auto<b:1 0.99, b:1 auto<a:1 0.99, c:1 auto<b:1 0.98"},
+			counts:   counts{auto: 2}},
 		{name: "no chaining when A and C conflict", recs: recs("a:1", "b:1", "c:1"),
-			pairs: []Pair{{0, 1, .95}, {1, 2, .94}, {0, 2, .001}}, want: 2, apart: [][2]int{{0, 2}}, flagged: 1},
+			pairs:    []Pair{{0, 1, .95}, {1, 2, .94}, {0, 2, .001}},
+			clusters: []string{"a:1 auto<b:1 0.95, b:1 auto<a:1 0.95", "c:1 single"},
+			flagged:  []string{"b:1~c:1 review 0.940 (link refused: the clusters conflict)"},
+			counts:   counts{auto: 1, refused: 1}},
 		{name: "same list stays apart and is a duplicate", recs: recs("a:1", "a:2"),
-			pairs: []Pair{{0, 1, .999}}, want: 2, flagged: 1},
+			pairs:    []Pair{{0, 1, .999}},
+			clusters: []string{"a:1 single", "a:2 single"},
+			flagged:  []string{"a:1~a:2 duplicate 0.999 (same list)"}},
 		{name: "same list via a third record", recs: recs("a:1", "a:2", "b:1"),
-			pairs: []Pair{{0, 2, .99}, {1, 2, .98}, {0, 1, .97}}, want: 2, together: [][2]int{{0, 2}}, apart: [][2]int{{0, 1}}, flagged: 1},
+			pairs:    []Pair{{0, 2, .99}, {1, 2, .98}, {0, 1, .97}},
+			clusters: []string{"a:1 auto<b:1 0.99, b:1 auto<a:1 0.99", "a:2 single"},
+			flagged:  []string{"a:1~a:2 duplicate 0.970 (same list)"},
+			counts:   counts{auto: 1, refused: 1}},
 		{name: "cannot-link beats identical names", recs: recs("a:1", "b:1"),
-			pairs: []Pair{{0, 1, .9999}}, not: []Constraint{{0, 1, 7}}, want: 2, apart: [][2]int{{0, 1}}},
+			pairs: []Pair{{0, 1, .9999}}, not: []Constraint{{0, 1, 7}},
+			clusters: []string{"a:1 single", "b:1 single"},
+			counts:   counts{refused: 1}},
 		{name: "must-link joins without a pair", recs: recs("a:1", "b:1"),
-			must: []Constraint{{0, 1, 8}}, want: 1, together: [][2]int{{0, 1}}},
+			must:     []Constraint{{0, 1, 8}},
+			clusters: []string{"a:1 analyst<b:1 1.00, b:1 analyst<a:1 1.00"},
+			counts:   counts{analyst: 1}},
+		{name: "must-link then an automatic link", recs: recs("a:1", "b:1", "c:1"),
+			pairs: []Pair{{1, 2, .95}, {0, 2, .92}}, must: []Constraint{{0, 1, 8}},
+			clusters: []string{"a:1 analyst<b:1 1.00, b:1 analyst<a:1 1.00, c:1 auto<b:1 0.95"},
+			counts:   counts{auto: 1, analyst: 1}},
+		{name: "must-link against a cannot-link is a conflict", recs: recs("a:1", "b:1", "c:1"),
+			must: []Constraint{{1, 2, 8}, {0, 1, 9}}, not: []Constraint{{2, 0, 10}},
+			clusters: []string{"a:1 analyst<b:1 1.00, b:1 analyst<a:1 1.00", "c:1 single"},
+			counts:   counts{analyst: 1, conflicts: 1}},
 		{name: "cannot-link blocks the chain", recs: recs("a:1", "b:1", "c:1"),
-			pairs: []Pair{{0, 1, .99}, {1, 2, .99}, {0, 2, .99}}, not: []Constraint{{0, 2, 9}}, want: 2, apart: [][2]int{{0, 2}}, flagged: 1},
+			pairs: []Pair{{0, 1, .99}, {1, 2, .99}, {0, 2, .99}}, not: []Constraint{{0, 2, 9}},
+			clusters: []string{"a:1 auto<b:1 0.99, b:1 auto<a:1 0.99", "c:1 single"},
+			flagged:  []string{"b:1~c:1 review 0.990 (link refused: an analyst said different)"},
+			counts:   counts{auto: 1, refused: 2}},
 		{name: "review band is flagged", recs: recs("a:1", "b:1"),
-			pairs: []Pair{{0, 1, .5}}, want: 2, flagged: 1},
+			pairs:    []Pair{{0, 1, .5}},
+			clusters: []string{"a:1 single", "b:1 single"},
+			flagged:  []string{"a:1~b:1 review 0.500 (review band)"}},
+		{name: "below the review band is not", recs: recs("a:1", "b:1"),
+			pairs:    []Pair{{0, 1, .29}},
+			clusters: []string{"a:1 single", "b:1 single"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := Input{Records: tc.recs, Pairs: tc.pairs, LinkThreshold: .9, ReviewThreshold: .3, MustLink: tc.must, CannotLink: tc.not}
 			out := Build(in)
-			if len(out.Clusters) != tc.want {
-				t.Fatalf("clusters=%v, want %d", groups(in, out), tc.want)
+			if got := explained(in, out); !slices.Equal(got, tc.clusters) {
+				t.Errorf("clusters:\n got %q\nwant %q", got, tc.clusters)
 			}
-			where := map[int]int{}
-			for c, cl := range out.Clusters {
-				for _, m := range cl.Members {
-					where[m.Record] = c
-				}
+			if got := flagged(in, out); !slices.Equal(got, tc.flagged) {
+				t.Errorf("flagged:\n got %q\nwant %q", got, tc.flagged)
 			}
-			for _, p := range tc.together {
-				if where[p[0]] != where[p[1]] {
-					t.Errorf("%d and %d apart: %v", p[0], p[1], groups(in, out))
-				}
-			}
-			for _, p := range tc.apart {
-				if where[p[0]] == where[p[1]] {
-					t.Errorf("%d and %d together: %v", p[0], p[1], groups(in, out))
-				}
-			}
-			if len(out.Flagged) != tc.flagged {
-				t.Errorf("flagged=%+v, want %d", out.Flagged, tc.flagged)
+			if got := countsOf(out); got != tc.counts {
+				t.Errorf("counts = %+v, want %+v", got, tc.counts)
 			}
 		})
 	}
 }
 
-func TestBuildIsOrderIndependent(t *testing.T) {
+// The output does not depend on the order of the records, pairs and
+// constraints: the same clusters, explanations, flags and counts, by key.
+func FuzzBuildOrder(f *testing.F) {
+	f.Add(uint64(1), uint8(60), uint64(2))
+	f.Fuzz(func(t *testing.T, seed uint64, size uint8, shuffle uint64) {
+		in := randomInput(seed, 2+int(size)%80)
+		out := Build(in)
+		want, wantFlags, wantCounts := explained(in, out), flagged(in, out), countsOf(out)
+		in2 := permuted(in, rand.New(rand.NewPCG(shuffle, seed)))
+		out2 := Build(in2)
+		if got := explained(in2, out2); !slices.Equal(got, want) {
+			t.Fatalf("clusters differ:\n%q\n%q", got, want)
+		}
+		if got := flagged(in2, out2); !slices.Equal(got, wantFlags) {
+			t.Fatalf("flagged differ:\n%q\n%q", got, wantFlags)
+		}
+		if got := countsOf(out2); got != wantCounts {
+			t.Fatalf("counts %+v, want %+v", got, wantCounts)
+		}
+	})
+}
+
+// randomInput is n records in five lists, scored pairs (probabilities in
+// steps of 0.05, so that ties occur) and a few must- and cannot-links.
+func randomInput(seed uint64, n int) Input {
+	rng := rand.New(rand.NewPCG(seed, 7))
 	var rs []Record
-	var ps []Pair
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 60; i++ {
-		rs = append(rs, recs(fmt.Sprintf("%c:%d", 'a'+i%5, i))...)
+	for i := range n {
+		rs = append(rs, recs(fmt.Sprintf("%c:%d", 'a'+rng.IntN(5), i))...)
 	}
-	for i := 0; i < 60; i++ {
-		for j := i + 1; j < 60; j++ {
-			if rng.Float64() < 0.1 {
-				ps = append(ps, Pair{i, j, rng.Float64()})
+	in := Input{Records: rs, LinkThreshold: .8, ReviewThreshold: .3}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			switch x := rng.Float64(); {
+			case x < 0.1:
+				in.Pairs = append(in.Pairs, Pair{i, j, float64(rng.IntN(21)) / 20})
+			case x < 0.11:
+				in.MustLink = append(in.MustLink, Constraint{i, j, int64(len(in.MustLink) + 1)})
+			case x < 0.12:
+				in.CannotLink = append(in.CannotLink, Constraint{i, j, int64(len(in.CannotLink) + 1)})
 			}
 		}
 	}
-	in := Input{Records: rs, Pairs: ps, LinkThreshold: .8, ReviewThreshold: .3}
-	want := groups(in, Build(in))
-	for trial := 0; trial < 5; trial++ {
-		perm := rng.Perm(len(rs))
-		rs2 := make([]Record, len(rs))
-		for i, p := range perm {
-			rs2[p] = rs[i]
-		}
-		var ps2 []Pair
-		for _, p := range ps {
-			ps2 = append(ps2, Pair{perm[p.B], perm[p.A], p.Probability})
-		}
-		rng.Shuffle(len(ps2), func(i, j int) { ps2[i], ps2[j] = ps2[j], ps2[i] })
-		in2 := Input{Records: rs2, Pairs: ps2, LinkThreshold: .8, ReviewThreshold: .3}
-		if got := groups(in2, Build(in2)); !slices.EqualFunc(got, want, slices.Equal) {
-			t.Fatalf("trial %d: clusters differ:\n%v\n%v", trial, got, want)
-		}
+	return in
+}
+
+// permuted is in with its records, pairs and constraints in another
+// order, and each pair's records swapped.
+func permuted(in Input, rng *rand.Rand) Input {
+	perm := rng.Perm(len(in.Records))
+	out := in
+	out.Records = make([]Record, len(in.Records))
+	for i, p := range perm {
+		out.Records[p] = in.Records[i]
 	}
+	out.Pairs = nil
+	for _, p := range in.Pairs {
+		out.Pairs = append(out.Pairs, Pair{perm[p.B], perm[p.A], p.Probability})
+	}
+	rng.Shuffle(len(out.Pairs), func(i, j int) { out.Pairs[i], out.Pairs[j] = out.Pairs[j], out.Pairs[i] })
+	cons := func(cs []Constraint) []Constraint {
+		var out []Constraint
+		for _, c := range cs {
+			out = append(out, Constraint{perm[c.B], perm[c.A], c.Decision})
+		}
+		rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		return out
+	}
+	out.MustLink, out.CannotLink = cons(in.MustLink), cons(in.CannotLink)
+	return out
 }
 
 func TestConstraintsFromDecisions(t *testing.T) {

@@ -59,9 +59,9 @@ func (g *gamma) set(f, l int)   { *g |= gamma(l) << (4 * f) }
 // prepared is a record made ready for comparison: its name parsed once and
 // its other fields normalised once.
 type prepared struct {
-	name    *names.Name // shared by the records that write the name alike
+	name    *names.Name  // shared by the records that write the name alike
 	aliases []names.Name // the record's other names (pen names, former names), shared likewise
-	list    int32       // index of (source, edition)
+	list    int32        // index of (source, edition)
 	birth   int
 	gender  byte // 'm', 'f' or 0
 	group   string
@@ -180,6 +180,7 @@ func nameLevel(ps names.PartScore, f int) int {
 	}
 	return different
 }
+
 // compare computes the comparison vector of two prepared records and the
 // names engine's comparison (kept for explanations), with the forms that
 // met: 0 for the main name, k for alias k-1.

@@ -149,16 +149,16 @@ type Result struct {
 
 // Matcher scores pairs of one set of records.
 type Matcher struct {
-	cfg     Config
-	recs    []roster.Record
-	ps      []prepared
-	lists   []string
-	nameID  []int32   // per record: its distinct name
-	nameRep []int32   // per distinct name: a record that has it
-	tfSur   []float64 // per record: frequency of its surname's coarse key
-	tfGiv   []float64
-	model   Model
-	hasRun  bool
+	cfg      Config
+	recs     []roster.Record
+	ps       []prepared
+	lists    []string
+	nameID   []int32   // per record: its distinct name
+	nameRep  []int32   // per distinct name: a record that has it
+	tfSur    []float64 // per record: frequency of its surname's coarse key
+	tfGiv    []float64
+	model    Model
+	hasRun   bool
 	o2o      *o2oState // what the one-to-one step summed, for Explain
 	listSize []int     // records per list
 }
@@ -392,10 +392,10 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 			base := e.w + m.tfBits(int(i), int(j), g)
 			wt := base + boundAttributes(base, e.attr, floor)
 			p := Probability(wt)
-			switch {
-			case p >= cfg.LinkThreshold:
+			switch cfg.band(p, false) {
+			case BandLink:
 				o.links++
-			case p >= cfg.ReviewThreshold:
+			case BandReview:
 				o.reviews++
 			}
 			if p >= cfg.KeepFloor {
@@ -641,8 +641,11 @@ func (m *Matcher) reviewFloor() float64 {
 
 // Band returns the band of a pair: link, review or nonlink, and duplicate
 // for a within-list pair that would be a link.
-func (c Config) Band(p float64, sameList bool) string {
-	c = c.withDefaults()
+func (c Config) Band(p float64, sameList bool) string { return c.withDefaults().band(p, sameList) }
+
+// band is Band on a configuration whose defaults are filled in (Run's,
+// for every pair it scores).
+func (c Config) band(p float64, sameList bool) string {
 	switch {
 	case p >= c.LinkThreshold && sameList:
 		return BandDuplicate

@@ -28,54 +28,67 @@ type sub struct {
 	rule string
 }
 
-var subs = map[[2]rune]sub{}
-
-func addSub(a, b rune, cost float64, rule string) {
-	subs[[2]rune{a, b}] = sub{cost, rule}
-	subs[[2]rune{b, a}] = sub{cost, rule}
+// subRule is a substitution between two phonemes, the same both ways.
+type subRule struct {
+	a, b rune
+	cost float64
+	rule string
 }
 
-func init() {
-	addSub('a', 'ə', 0.15, "ə ↔ a (English/Russian route)")
-	addSub('e', 'ə', 0.15, "ə ↔ e (Russian route or typed without Azerbaijani keyboard)")
-	addSub('a', 'e', 0.3, "a ↔ e (ə written two ways)")
-	addSub('i', 'ı', 0.1, "ı ↔ i")
-	addSub('ı', 'u', 0.3, "ı ↔ u (Russian route)")
-	addSub('i', 'ü', 0.35, "ü ↔ i")
-	addSub('i', 'u', 0.4, "i ↔ u")
-	addSub('ı', 'ü', 0.4, "ı ↔ ü")
-	addSub('u', 'ü', 0.15, "ü ↔ u/yu")
-	addSub('o', 'ö', 0.15, "ö ↔ o/yo")
-	addSub('ö', 'e', 0.4, "ö ↔ e (Russian ё)")
-	addSub('ö', 'ü', 0.5, "ö ↔ ü")
-	addSub('o', 'e', 0.45, "o ↔ e (ö written o, and е/ё in Russian)")
-	addSub('q', 'g', 0.15, "q ↔ g (English route)")
-	addSub('g', 'ğ', 0.15, "ğ ↔ g/gh")
-	addSub('q', 'ğ', 0.2, "ğ ↔ q")
-	addSub('q', 'k', 0.3, "q ↔ k (Russian route)")
-	addSub('g', 'k', 0.4, "g ↔ k")
-	addSub('ğ', 'k', 0.4, "ğ ↔ k")
-	addSub(gamma, 'q', 0.1, "Г ↔ q (Russian route)")
-	addSub(gamma, 'g', 0.1, "Г ↔ g (Russian route)")
-	addSub(gamma, 'ğ', 0.1, "Г ↔ ğ (Russian route)")
-	addSub(gamma, 'h', 0.2, "Г ↔ h (Russian route)")
-	addSub(gamma, 'k', 0.3, "Г ↔ k (Russian route)")
-	addSub(gamma, 'x', 0.5, "Г ↔ x")
-	addSub('g', 'h', 0.35, "g ↔ h (h went through Russian Г)")
-	addSub('q', 'h', 0.4, "g ↔ h (h went through Russian Г)")
-	addSub('ğ', 'h', 0.4, "ğ ↔ h")
-	addSub('h', 'x', 0.2, "h ↔ x/kh (Russian route: х)")
-	addSub('k', 'x', 0.5, "k ↔ kh")
-	addSub('g', 'x', 0.5, "kh ↔ g (h written х and Г in Russian)")
-	addSub('q', 'x', 0.6, "kh ↔ g (h written х and Г in Russian)")
-	addSub('c', 'j', 0.2, "c ↔ j/zh")
-	addSub('c', 'ç', 0.4, "c ↔ ç")
-	addSub('s', 'ş', 0.3, "ş ↔ s (typed without Azerbaijani keyboard)")
-	addSub('d', 't', 0.4, "d ↔ t (traditional Russian form, as in Мехтиев)")
-	addSub('b', 'p', 0.6, "b ↔ p")
-	addSub('v', 'f', 0.6, "v ↔ f")
-	addSub('y', 'i', 0.3, "y ↔ i")
-	addSub('y', 'ı', 0.3, "y ↔ i")
+// subRules are the substitutions that cost less than a full edit.
+var subRules = []subRule{
+	{'a', 'ə', 0.15, "ə ↔ a (English/Russian route)"},
+	{'e', 'ə', 0.15, "ə ↔ e (Russian route or typed without Azerbaijani keyboard)"},
+	{'a', 'e', 0.3, "a ↔ e (ə written two ways)"},
+	{'i', 'ı', 0.1, "ı ↔ i"},
+	{'ı', 'u', 0.3, "ı ↔ u (Russian route)"},
+	{'i', 'ü', 0.35, "ü ↔ i"},
+	{'i', 'u', 0.4, "i ↔ u"},
+	{'ı', 'ü', 0.4, "ı ↔ ü"},
+	{'u', 'ü', 0.15, "ü ↔ u/yu"},
+	{'o', 'ö', 0.15, "ö ↔ o/yo"},
+	{'ö', 'e', 0.4, "ö ↔ e (Russian ё)"},
+	{'ö', 'ü', 0.5, "ö ↔ ü"},
+	{'o', 'e', 0.45, "o ↔ e (ö written o, and е/ё in Russian)"},
+	{'q', 'g', 0.15, "q ↔ g (English route)"},
+	{'g', 'ğ', 0.15, "ğ ↔ g/gh"},
+	{'q', 'ğ', 0.2, "ğ ↔ q"},
+	{'q', 'k', 0.3, "q ↔ k (Russian route)"},
+	{'g', 'k', 0.4, "g ↔ k"},
+	{'ğ', 'k', 0.4, "ğ ↔ k"},
+	{gamma, 'q', 0.1, "Г ↔ q (Russian route)"},
+	{gamma, 'g', 0.1, "Г ↔ g (Russian route)"},
+	{gamma, 'ğ', 0.1, "Г ↔ ğ (Russian route)"},
+	{gamma, 'h', 0.2, "Г ↔ h (Russian route)"},
+	{gamma, 'k', 0.3, "Г ↔ k (Russian route)"},
+	{gamma, 'x', 0.5, "Г ↔ x"},
+	{'g', 'h', 0.35, "g ↔ h (h went through Russian Г)"},
+	{'q', 'h', 0.4, "g ↔ h (h went through Russian Г)"},
+	{'ğ', 'h', 0.4, "ğ ↔ h"},
+	{'h', 'x', 0.2, "h ↔ x/kh (Russian route: х)"},
+	{'k', 'x', 0.5, "k ↔ kh"},
+	{'g', 'x', 0.5, "kh ↔ g (h written х and Г in Russian)"},
+	{'q', 'x', 0.6, "kh ↔ g (h written х and Г in Russian)"},
+	{'c', 'j', 0.2, "c ↔ j/zh"},
+	{'c', 'ç', 0.4, "c ↔ ç"},
+	{'s', 'ş', 0.3, "ş ↔ s (typed without Azerbaijani keyboard)"},
+	{'d', 't', 0.4, "d ↔ t (traditional Russian form, as in Мехтиев)"},
+	{'b', 'p', 0.6, "b ↔ p"},
+	{'v', 'f', 0.6, "v ↔ f"},
+	{'y', 'i', 0.3, "y ↔ i"},
+	{'y', 'ı', 0.3, "y ↔ i"},
+}
+
+// subs is subRules by pair of phonemes, both ways round.
+var subs = subsByPair(subRules)
+
+func subsByPair(rules []subRule) map[[2]rune]sub {
+	m := make(map[[2]rune]sub, 2*len(rules))
+	for _, r := range rules {
+		m[[2]rune{r.a, r.b}] = sub{r.cost, r.rule}
+		m[[2]rune{r.b, r.a}] = sub{r.cost, r.rule}
+	}
+	return m
 }
 
 func subCost(a, b rune) (float64, string) {
@@ -114,8 +127,6 @@ var indelRules = [nIndel]string{
 	indelVowel:    "vowel added or dropped",
 	indelLetter:   "letter added or dropped",
 }
-
-var indelRuleIDs [nIndel]uint8 // rule ID of each indel kind
 
 // indelKind is the cost of dropping p[i] from its sequence, and its kind.
 func indelKind(p []rune, i int) (float64, int) {
@@ -156,13 +167,15 @@ type subEntry struct {
 	rule uint8
 }
 
+// The tables, built from subRules and indelRules.
 var (
-	ruleNames     []string         // by rule ID, sorted
-	ruleIDs       map[string]uint8 // inverse of ruleNames
-	phonIDs       [0x400]uint8     // phoneme ID of runes below 0x400; 0 = other
-	subTab        [maxPhonID * maxPhonID]subEntry
-	swapID        uint8
-	initialRuleID uint8
+	ruleNames     = sortedRules()        // by rule ID, sorted
+	ruleIDs       = idsOf(ruleNames)     // inverse of ruleNames
+	swapID        = ruleIDs[swapRule]    // rule ID of a swap
+	initialRuleID = ruleIDs[initialRule] // rule ID of an agreeing initial
+	indelRuleIDs  = indelIDs(ruleIDs)    // rule ID of each indel kind
+	phonIDs       = phonemeIDs()         // phoneme ID of runes below 0x400; 0 = other
+	subTab        = subTable(phonIDs)    // cost and rule ID of each pair of phoneme IDs
 )
 
 // ruleSet is a set of rule IDs.
@@ -180,54 +193,78 @@ func phonID(r rune) uint8 {
 	return 0
 }
 
-func init() {
-	// Rule strings.
+// sortedRules returns every rule string distance can name, sorted.
+func sortedRules() []string {
 	set := map[string]bool{swapRule: true, initialRule: true, "vowel changed": true, "letter changed": true}
-	for _, s := range subs {
+	for _, s := range subRules {
 		set[s.rule] = true
 	}
 	for _, r := range indelRules {
 		set[r] = true
 	}
+	var names []string
 	for r := range set {
-		ruleNames = append(ruleNames, r)
+		names = append(names, r)
 	}
-	sort.Strings(ruleNames)
-	if len(ruleNames) > 255 {
+	sort.Strings(names)
+	if len(names) > 255 {
 		panic("names: too many rules")
 	}
-	ruleIDs = make(map[string]uint8, len(ruleNames))
-	for i, r := range ruleNames {
-		ruleIDs[r] = uint8(i)
+	return names
+}
+
+func idsOf(names []string) map[string]uint8 {
+	ids := make(map[string]uint8, len(names))
+	for i, r := range names {
+		ids[r] = uint8(i)
 	}
-	swapID = ruleIDs[swapRule]
-	initialRuleID = ruleIDs[initialRule]
+	return ids
+}
+
+func indelIDs(ids map[string]uint8) [nIndel]uint8 {
+	var out [nIndel]uint8
 	for k, r := range indelRules {
-		indelRuleIDs[k] = ruleIDs[r]
+		out[k] = ids[r]
 	}
-	// Phoneme IDs.
-	var phs []rune
-	seen := map[rune]bool{}
-	addPh := func(r rune) {
-		if !seen[r] && r >= 0 && r < rune(len(phonIDs)) {
-			seen[r] = true
-			phs = append(phs, r)
+	return out
+}
+
+// phonemeIDs numbers the vowels and the phonemes of subRules from 1.
+func phonemeIDs() (ids [0x400]uint8) {
+	n := 0
+	add := func(r rune) {
+		if r >= 0 && r < rune(len(ids)) && ids[r] == 0 {
+			n++
+			if n+1 > maxPhonID {
+				panic("names: too many phonemes")
+			}
+			ids[r] = uint8(n)
 		}
 	}
 	for _, r := range "aeəiıoöuü" {
-		addPh(r)
+		add(r)
 	}
-	for k := range subs {
-		addPh(k[0])
-		addPh(k[1])
+	for _, s := range subRules {
+		add(s.a)
+		add(s.b)
 	}
-	if len(phs)+1 > maxPhonID {
-		panic("names: too many phonemes")
+	return ids
+}
+
+// subTable is subCost for every pair of phoneme IDs (ID 0: a letter
+// outside the table).
+func subTable(ids [0x400]uint8) (tab [maxPhonID * maxPhonID]subEntry) {
+	n := 0
+	for _, id := range ids {
+		n = max(n, int(id))
 	}
-	for i, r := range phs {
-		phonIDs[r] = uint8(i + 1)
+	all := make([]rune, n+1) // the phoneme of each ID; -1 for ID 0
+	all[0] = -1
+	for r, id := range ids {
+		if id != 0 {
+			all[id] = rune(r)
+		}
 	}
-	all := append([]rune{-1}, phs...) // ID 0: a letter outside the table
 	for i, x := range all {
 		for j, y := range all {
 			var c float64
@@ -238,9 +275,10 @@ func init() {
 			default:
 				c, rule = subCost(x, y)
 			}
-			subTab[i*maxPhonID+j] = subEntry{c, ruleIDs[rule]}
+			tab[i*maxPhonID+j] = subEntry{c, ruleIDs[rule]}
 		}
 	}
+	return tab
 }
 
 // subFast is subCost through the tables; ia, ib are phonID(a), phonID(b).
@@ -711,26 +749,33 @@ func formRule(a, b Form) string {
 // formRules and scriptRules hold the rule texts for the known forms and
 // scripts, so that Compare does not build them each time.
 var (
-	formRules   = map[[2]string]string{}
-	scriptRules = map[[2]string]string{}
+	formRules   = formRuleTable()
+	scriptRules = scriptRuleTable()
 )
 
-func init() {
+func formRuleTable() map[[2]string]string {
+	m := map[[2]string]string{}
 	for _, x := range formWords {
 		for _, y := range formWords {
 			if x <= y {
-				formRules[[2]string{x, y}] = x + " ↔ " + y + " surname form"
+				m[[2]string{x, y}] = x + " ↔ " + y + " surname form"
 			}
 		}
 	}
+	return m
+}
+
+func scriptRuleTable() map[[2]string]string {
+	m := map[[2]string]string{}
 	ss := []string{scriptAzLatn, scriptAzCyrl, scriptRuCyrl, scriptLatn, "mixed"}
 	for _, x := range ss {
 		for _, y := range ss {
 			if x < y {
-				scriptRules[[2]string{x, y}] = "scripts: " + x + " ↔ " + y
+				m[[2]string{x, y}] = "scripts: " + x + " ↔ " + y
 			}
 		}
 	}
+	return m
 }
 
 func scriptRule(a, b string) string {

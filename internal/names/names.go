@@ -20,18 +20,18 @@ const (
 
 // Name is a parsed personal name.
 type Name struct {
-	Raw        string   // the input as given
-	Script     string   // "az-latn", "az-cyrl", "ru-cyrl", "latn" (ASCII/English), "mixed", ""
-	Surname    string   // surname in Azerbaijani Latin (best reconstruction), "" when none found
-	Given      string   // given name(s) in Azerbaijani Latin
-	Patronymic string   // father's given name in Azerbaijani Latin, without oğlu/qızı/-ovich
-	Form       Form     // surname form
-	Gender     string   // "m", "f" or "" (from -ova/-yeva, qızı/кызы/-овна, oğlu/оглы/-ович)
+	Raw        string // the input as given
+	Script     string // "az-latn", "az-cyrl", "ru-cyrl", "latn" (ASCII/English), "mixed", ""
+	Surname    string // surname in Azerbaijani Latin (best reconstruction), "" when none found
+	Given      string // given name(s) in Azerbaijani Latin
+	Patronymic string // father's given name in Azerbaijani Latin, without oğlu/qızı/-ovich
+	Form       Form   // surname form
+	Gender     string // "m", "f" or "" (from -ova/-yeva, qızı/кызы/-овна, oğlu/оглы/-ович)
 	// GivenInitial and PatronymicInitial say that the part is an initial
 	// ("T." in "T. Yagublu", "M." in "Hazi Seymur M."): it agrees with
 	// every name that starts with its letter.
 	GivenInitial, PatronymicInitial bool
-	Cues       []string // parse cues that fired: "comma", "all-caps surname", "patronymic marker", "honorific dropped: xanım", ...
+	Cues                            []string // parse cues that fired: "comma", "all-caps surname", "patronymic marker", "honorific dropped: xanım", ...
 	// Keys. Fine keys for scoring; coarse keys (phonetic skeletons) for blocking.
 	SurnameKey       string // fine key of the whole surname
 	SurnameStem      string // fine key of the surname without its form suffix (Muradov, Muradli → "murad")

@@ -44,6 +44,7 @@ var honPre = map[string]string{
 	"mashadi": "məşədi", "meshadi": "məşədi", "mashhadi": "məşədi",
 	"janab": "cənab",
 }
+
 // titles are dropped from a name when a name remains: forms of address,
 // academic titles and the occupations lists print before a name
 // ("journalist Ali Aliyev", "Dr. Ali Aliyev"). Lower case, no dot.

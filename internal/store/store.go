@@ -86,10 +86,34 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// querier reads from the database or within a transaction (*sql.DB and
+// *sql.Tx both are one).
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // notFound turns sql.ErrNoRows into an ENOTFOUND error.
 func notFound(err error, format string, args ...any) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return roster.Errorf(roster.ENOTFOUND, format, args...)
 	}
 	return err
+}
+
+// interner keeps one copy of the strings that repeat across records
+// (sources, editions, groups, labels, statuses…), up to a bound.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if t, ok := in[s]; ok {
+		return t
+	}
+	if len(in) < 1<<17 {
+		in[s] = s
+	}
+	return s
 }

@@ -17,6 +17,18 @@
 // written row by row, so a million records take seconds; XLSX is the one
 // slow format, so a list larger than Options.XLSXMaxRows is written as CSV
 // instead (the manifest says so).
+//
+// # An independent transliteration
+//
+// The spelling routes (translit.go) look like a copy of the name engine's
+// transliteration in internal/names, and partly are: they are written
+// apart from it on purpose. The generator renders names as the
+// organisations' typists do, and the matcher is measured on what the
+// generator writes; if both used one set of tables, a route the engine
+// gets wrong would be written wrong by the generator too, and the
+// benchmark could never show it. So synth imports nothing from names or
+// match, and the two stay separate copies: a difference between them is
+// something to look at, not repetition to remove.
 package synth
 
 import (

@@ -6,7 +6,8 @@ import (
 )
 
 // Spelling routes: how an organisation's typist renders a name that exists
-// in Azerbaijani Latin. Each route is a pure function of the Azerbaijani
+// in Azerbaijani Latin. They are kept apart from internal/names on purpose
+// (see the package doc). Each route is a pure function of the Azerbaijani
 // Latin word (plus, for a few letters, a per-record variant choice).
 const (
 	RouteAz       = "az"         // Azerbaijani Latin as is (Məmmədov)

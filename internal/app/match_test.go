@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -86,7 +86,7 @@ func TestMatchKeepsIDs(t *testing.T) {
 	matchImportList(t, s, "ipm", "2025-01-01", az, born, false, false)
 	matchImportList(t, s, "mhm", "2025-01-01", ru, born, false, false)
 	matchImportList(t, s, "cdr", "2025-01-01", en, born, false, false)
-	sum, err := matchAndSave(ctx, s, match.Config{}, now)
+	sum, err := New(s, now).Match(ctx, match.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestMatchKeepsIDs(t *testing.T) {
 	}
 
 	// Re-running changes nothing.
-	if _, err := matchAndSave(ctx, s, match.Config{}, now); err != nil {
+	if _, err := New(s, now).Match(ctx, match.Config{}); err != nil {
 		t.Fatal(err)
 	}
 	same("rerun", matchPersonOf(t, s))
@@ -119,7 +119,7 @@ func TestMatchKeepsIDs(t *testing.T) {
 	// Re-importing a list with the rows shuffled (references are row
 	// numbers) keeps every ID.
 	matchImportList(t, s, "ipm", "2025-01-01", az, born, true, true)
-	if _, err := matchAndSave(ctx, s, match.Config{}, now); err != nil {
+	if _, err := New(s, now).Match(ctx, match.Config{}); err != nil {
 		t.Fatal(err)
 	}
 	same("re-import shuffled", matchPersonOf(t, s))
@@ -128,7 +128,7 @@ func TestMatchKeepsIDs(t *testing.T) {
 	az2 := append(append([]string{}, az[:len(az)-1]...), "Vaqifqızı Sevinc Vaqif qızı")
 	born2 := append(append([]int{}, born[:len(born)-1]...), 1991)
 	matchImportList(t, s, "ipm", "2025-06-01", az2, born2, true, false)
-	sum, err = matchAndSave(ctx, s, match.Config{}, now)
+	sum, err = New(s, now).Match(ctx, match.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestMatchKeepsIDs(t *testing.T) {
 	// A cancelled match leaves the previous result.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := matchAndSave(cctx, s, match.Config{}, now); err == nil {
+	if _, err := New(s, now).Match(cctx, match.Config{}); err == nil {
 		t.Fatal("a cancelled match succeeded")
 	}
 	same("cancelled", matchPersonOf(t, s))
@@ -166,7 +166,7 @@ func TestMatchHonoursDecisions(t *testing.T) {
 		[]int{1985, 1990, 1970}, false, false)
 	run := func() map[string]string {
 		t.Helper()
-		if _, err := matchAndSave(ctx, s, match.Config{}, now); err != nil {
+		if _, err := New(s, now).Match(ctx, match.Config{}); err != nil {
 			t.Fatal(err)
 		}
 		return matchPersonOf(t, s)

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/roster-coalition/roster/internal/app"
+	"github.com/roster-coalition/roster/internal/review"
+)
+
+type reviewBuildOptions struct {
+	*globalOptions
+	OmissionMin int
+	JSON        bool
+}
+
+func newReviewBuildCmd(g *globalOptions) *cobra.Command {
+	opts := &reviewBuildOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "build [--omission-min N]",
+		Short: "Rebuild the queue from the current match (roster match does this at its end)",
+		Long: `Build rebuilds the review queue from the current clustering. Items are
+matched to the stored ones by their content key: decided items stay
+decided, open items that no longer apply become stale, stale items that
+apply again reopen.
+
+An omission is a person listed in the latest editions of at least
+--omission-min other sources but not in this source's latest edition. A
+group gap is a group this source's latest edition lists none of while some
+other source lists at least 2 and the other sources' median is at least 1,
+or "far fewer": at most half the other sources' median and at least 3 below
+it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runReviewBuild(cmd.Context(), opts) },
+	}
+	cmd.Flags().IntVar(&opts.OmissionMin, "omission-min", 2, "other sources that must list a person for an omission")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	return cmd
+}
+
+func runReviewBuild(ctx context.Context, opts *reviewBuildOptions) error {
+	if opts.OmissionMin < 1 {
+		return usagef("--omission-min %d: want 1 or more", opts.OmissionMin)
+	}
+	s, err := opts.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sum, err := app.New(s, opts.Now).RebuildReview(ctx, review.Options{OmissionMinSources: opts.OmissionMin})
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return writeJSON(opts.Stdout, sum)
+	}
+	fmt.Fprintln(opts.Stdout, sum.String())
+	return nil
+}
