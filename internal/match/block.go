@@ -69,6 +69,7 @@ func sgKey(s, g string) string {
 const (
 	loneSurnameMax = 100 // a lone surname is looked up only among at most this many records with it
 	slipGateMax    = 30  // a name looks for its slips only when at most this many records share it
+	slipMaxBlock   = 60  // … and only in blocks of at most this many records (a slip of a common name is lost among its namesakes)
 )
 
 // nameKeys adds the blocking keys of one name.
@@ -130,10 +131,10 @@ func nameKeys(n *names.Name, birth int, add func(blockKey)) {
 	if s != "" && g != "" && !n.GivenInitial {
 		gate := fnv64(sgKey(s, g))
 		for _, d := range deletions(s) {
-			add(blockKey{base: fnv64(sgKey(d, g)), gate: gate, gateMax: slipGateMax})
+			add(blockKey{base: fnv64(sgKey(d, g)), gate: gate, gateMax: slipGateMax, maxSize: slipMaxBlock})
 		}
 		for _, d := range deletions(g) {
-			add(blockKey{base: fnv64(sgKey(s, d)), gate: gate, gateMax: slipGateMax})
+			add(blockKey{base: fnv64(sgKey(s, d)), gate: gate, gateMax: slipGateMax, maxSize: slipMaxBlock})
 		}
 	}
 }
@@ -159,8 +160,11 @@ func deletions(s string) []string {
 
 // activeKeys picks, for each record, the keys it is blocked on: a key
 // whose block is above its cap is replaced by its refinement. Record i's
-// keys, sorted, are keys[off[i]:off[i+1]].
-func activeKeys(all [][]blockKey) (keys []uint64, off []int32) {
+// keys, sorted, are keys[off[i]:off[i+1]]. slip holds the indexes into
+// keys of the keys a record has only as a slip key: they do not count
+// toward the pair budget (their blocks are small by construction, and most
+// of their pairs are met again through the names' own keys).
+func activeKeys(all [][]blockKey) (keys []uint64, off []int32, slip map[int64]bool) {
 	count := map[uint64]int{}
 	seekers := map[uint64]int{}
 	n := 0
@@ -195,25 +199,40 @@ func activeKeys(all [][]blockKey) (keys []uint64, off []int32) {
 	}
 	keys = make([]uint64, 0, n)
 	off = make([]int32, len(all)+1)
+	var own []uint64 // a record's keys that are not slip keys
 	for i, ks := range all {
 		start := len(keys)
+		own = own[:0]
 		for _, k := range ks {
 			size := count[k.base] + extra[k.base]
 			if !kept(k) || (k.maxSize > 0 && size > k.maxSize) {
 				continue
 			}
+			x := k.base
 			if k.refined != 0 && size > k.cap {
-				keys = append(keys, k.refined)
-			} else {
-				keys = append(keys, k.base)
+				x = k.refined
+			}
+			keys = append(keys, x)
+			if k.gate == 0 {
+				own = append(own, x)
 			}
 		}
 		v := keys[start:]
 		slices.Sort(v)
 		keys = keys[:start+len(slices.Compact(v))]
 		off[i+1] = int32(len(keys))
+		if len(own) < len(keys)-start {
+			if slip == nil {
+				slip = map[int64]bool{}
+			}
+			for x := start; x < len(keys); x++ {
+				if !slices.Contains(own, keys[x]) {
+					slip[int64(x)] = true
+				}
+			}
+		}
 	}
-	return keys, off
+	return keys, off, slip
 }
 
 // blocking is the outcome of blocking: the blocks, and what it takes to
@@ -246,8 +265,9 @@ type span struct {
 type pairIdx struct{ i, j int32 }
 
 type keyRec struct {
-	key uint64
-	rec int32
+	key  uint64
+	rec  int32
+	slip bool // the record has the key only as a slip key
 }
 
 // minBlockCap is as far as a pair budget lowers the block cap.
@@ -259,13 +279,13 @@ const minBlockCap = 50
 // near-linear whatever the distribution of names. With a budget, the cap
 // comes down (to minBlockCap at least) until the estimated number of pairs
 // fits it.
-func newBlocking(ps []prepared, keys []uint64, off []int32, maxBlock, window int, budget int64, workers int) *blocking {
+func newBlocking(ps []prepared, keys []uint64, off []int32, slip map[int64]bool, maxBlock, window int, budget int64, workers int) *blocking {
 	n := len(ps)
 	b := &blocking{keys: keys, off: off, window: window, ps: ps, allPairs: int64(n) * int64(n-1) / 2}
 	b.kr = make([]keyRec, 0, len(keys))
 	for i := 0; i < n; i++ {
-		for _, k := range keys[off[i]:off[i+1]] {
-			b.kr = append(b.kr, keyRec{k, int32(i)})
+		for x := off[i]; x < off[i+1]; x++ {
+			b.kr = append(b.kr, keyRec{keys[x], int32(i), slip[int64(x)]})
 		}
 	}
 	slices.SortFunc(b.kr, func(a, b keyRec) int {
@@ -288,13 +308,21 @@ func newBlocking(ps []prepared, keys []uint64, off []int32, maxBlock, window int
 		}
 		s = e
 	}
+	own := make([]int64, len(all)) // members of each block that are not there by a slip key
+	for x, sp := range all {
+		for _, kr := range b.kr[sp.s:sp.e] {
+			if !kr.slip {
+				own[x]++
+			}
+		}
+	}
 	estimate := func(c int) int64 {
 		var t int64
-		for _, sp := range all {
+		for x, sp := range all {
 			if n := int64(sp.e - sp.s); n <= int64(c) {
-				t += n * (n - 1) / 2
+				t += own[x] * (own[x] - 1) / 2
 			} else {
-				t += n * int64(window)
+				t += own[x] * int64(window)
 			}
 		}
 		return t

@@ -42,9 +42,9 @@ func TestBlockingGivesEachPairOnce(t *testing.T) {
 	for i := range m.ps {
 		all[i] = blockKeys(&m.ps[i])
 	}
-	keys, off := activeKeys(all)
+	keys, off, slip := activeKeys(all)
 	const maxBlock, window = 20, 6
-	bl := newBlocking(m.ps, keys, off, maxBlock, window, -1, 2)
+	bl := newBlocking(m.ps, keys, off, slip, maxBlock, window, -1, 2)
 	if bl.giant == 0 || bl.giant == bl.blocks {
 		t.Fatalf("want both small and giant blocks, got %d giant of %d", bl.giant, bl.blocks)
 	}

@@ -346,9 +346,9 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 			all[i] = blockKeys(&m.ps[i])
 		}
 	})
-	keys, off := activeKeys(all)
+	keys, off, slip := activeKeys(all)
 	all = nil
-	bl := newBlocking(m.ps, keys, off, cfg.MaxBlock, cfg.Window, max(0, cfg.PairBudget), cfg.Workers)
+	bl := newBlocking(m.ps, keys, off, slip, cfg.MaxBlock, cfg.Window, max(0, cfg.PairBudget), cfg.Workers)
 	res.Stats.Blocks = bl.blocks
 	res.Stats.GiantBlocks = bl.giant
 	res.Stats.BlockCap = bl.cap

@@ -43,17 +43,54 @@ type o2oSum struct {
 }
 
 // o2oState is what the one-to-one step learned in a run, kept to explain
-// pairs: each (record, list)'s summed ratio, sorted.
+// pairs: each (record, list)'s summed ratio — in a dense table when the
+// records times the lists are few enough, else sorted for binary search.
 type o2oState struct {
-	sums []o2oSum
+	nl    int
+	dense []float64 // [rec*nl+list]
+	sums  []o2oSum  // sorted by (rec, list)
+}
+
+// maxDenseO2O is the most (record, list) cells kept in a dense table.
+const maxDenseO2O = 8 << 20
+
+func newO2OState(nrec, nl int) *o2oState {
+	st := &o2oState{nl: nl}
+	if nrec*nl <= maxDenseO2O {
+		st.dense = make([]float64, nrec*nl)
+	}
+	return st
 }
 
 func (st *o2oState) sum(rec, list int32) float64 {
+	if st.dense != nil {
+		return st.dense[int(rec)*st.nl+int(list)]
+	}
 	i, ok := slices.BinarySearchFunc(st.sums, o2oSum{rec: rec, list: list}, cmpO2O)
 	if !ok {
 		return 0
 	}
 	return st.sums[i].s
+}
+
+// fill sums the entries into the state.
+func (st *o2oState) fill(entries []o2oSum) {
+	if st.dense != nil {
+		for _, e := range entries {
+			st.dense[int(e.rec)*st.nl+int(e.list)] += e.s
+		}
+		return
+	}
+	slices.SortFunc(entries, cmpO2O)
+	sums := entries[:0]
+	for _, e := range entries {
+		if n := len(sums); n > 0 && sums[n-1].rec == e.rec && sums[n-1].list == e.list {
+			sums[n-1].s += e.s
+			continue
+		}
+		sums = append(sums, e)
+	}
+	st.sums = slices.Clip(sums)
 }
 
 func cmpO2O(a, b o2oSum) int { return cmp.Or(cmp.Compare(a.rec, b.rec), cmp.Compare(a.list, b.list)) }
@@ -85,16 +122,8 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	if len(cross) == 0 {
 		return
 	}
-	slices.SortFunc(entries, cmpO2O)
-	sums := entries[:0]
-	for _, e := range entries {
-		if n := len(sums); n > 0 && sums[n-1].rec == e.rec && sums[n-1].list == e.list {
-			sums[n-1].s += e.s
-			continue
-		}
-		sums = append(sums, e)
-	}
-	m.o2o = &o2oState{sums: slices.Clip(sums)}
+	m.o2o = newO2OState(len(m.ps), nl)
+	m.o2o.fill(entries)
 	sumA := make([]float64, len(cross)) // Σ R of a with list B, and of b with list A
 	sumB := make([]float64, len(cross))
 	for x, k := range cross {
