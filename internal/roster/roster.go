@@ -312,8 +312,8 @@ type ReviewItem struct {
 
 // RecordView is a record as a review item shows it. The review builders
 // store it lean (the name and the facts the item is about); the store adds
-// Source, Edition, RecordRef, Fingerprint, Location and Raw back when it
-// shows an item.
+// Source, Edition, RecordRef, Fingerprint, Aliases, Location and Raw back
+// when it shows an item.
 type RecordView struct {
 	Ref         string   `json:"ref"` // source@edition:ref
 	Source      string   `json:"source"`
