@@ -181,3 +181,24 @@ func TestSplitAliasCell(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentAliases: a document's pen names (label lines, brackets) and
+// Azerbaijani arrest labels reach the records.
+func TestDocumentAliases(t *testing.T) {
+	text := "I. Jurnalistlər\n" +
+		"1. Qasımlı Aytən Vaqif qızı (təxəllüsü Aytən Dalğa), həbs tarixi 02.10.2021\n" +
+		"Təxəllüsü: Aytən Sahil\n" +
+		"2. Məmmədli Tural, həbs edilib 3 noyabr 2022-ci il\n"
+	res := mustRead(t, "a.txt", []byte(text), Options{})
+	if len(res.Records) != 2 {
+		t.Fatalf("%d records", len(res.Records))
+	}
+	r := res.Records[0]
+	if r.Name != "Qasımlı Aytən Vaqif qızı" || !reflect.DeepEqual(r.Aliases, []string{"Aytən Dalğa", "Aytən Sahil"}) ||
+		r.ArrestDate != "2021-10-02" || r.Notes != "" {
+		t.Errorf("record 1 = %+v", r)
+	}
+	if r := res.Records[1]; r.Aliases != nil || r.ArrestDate != "2022-11-03" || r.Notes != "" {
+		t.Errorf("record 2 = %+v", r)
+	}
+}
