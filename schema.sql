@@ -1,7 +1,7 @@
 -- Roster's whole current schema. internal/store applies it to a new
 -- database and stamps PRAGMA user_version with the version below; older
 -- files are migrated step by step by internal/store/migrate.go.
--- schema-version: 1
+-- schema-version: 2
 
 -- An organisation that publishes a list.
 CREATE TABLE sources (
@@ -57,6 +57,7 @@ CREATE TABLE records (
     place       TEXT NOT NULL DEFAULT '',
     notes       TEXT NOT NULL DEFAULT '',
     raw         TEXT NOT NULL,
+    aliases     TEXT NOT NULL DEFAULT '',   -- JSON array of the other names from alias columns; '' for none
     UNIQUE (list_id, ref)
 );
 CREATE INDEX records_list_row ON records(list_id, row);

@@ -54,12 +54,15 @@ person ID. The canonical name is the best-attested Azerbaijani-Latin spelling
 among the person's records (part by part: surname, given name, patronymic);
 when no list writes the person in Azerbaijani Latin the name engine
 reconstructs it (name_attested = no). The English and Russian forms are made
-from it by the name engine. The birth year is the most common one (conflicts
+from it by the name engine. aliases lists, once each and sorted, the other
+names the person's records give: their alias columns (Pen name, Псевдоним,
+Təxəllüsü …) and the names their name cells write in brackets or after
+"also known as", "псевдоним", "təxəllüsü". The birth year is the most common one (conflicts
 are review items); sources list "source:ref" (with @edition where a source
 has several editions); review lists the kinds of open review items.
 
-Columns: person_id, name, name_en, name_ru, name_attested, birth_year,
-groups, cases, lists, sources, review.
+Columns: person_id, name, name_en, name_ru, name_attested, aliases,
+birth_year, groups, cases, lists, sources, review.
 ` + exitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runExport(cmd.Context(), opts, "registry") },
@@ -75,7 +78,8 @@ func newExportCrosswalkCmd(g *globalOptions) *cobra.Command {
 		Short: "One row per source record: its person, the name as written, the link score and how it was linked",
 		Long: `The crosswalk has one row per record of every imported edition, sorted by
 source, edition and row: person_id, source, edition, record_ref, name (as
-written), birth_year, group, score (probability of the link that brought the
+written), aliases (the record's other names: its alias columns and those in
+its name cell), birth_year, group, score (probability of the link that brought the
 record in; 1 for an analyst's link, 0 for a single) and link (auto, analyst,
 single; empty for a record no match run has placed yet).
 ` + exitHelp,
@@ -105,22 +109,33 @@ func exportFormat(opts *exportOptions) (string, error) {
 func toMembers(rows []store.ExportRow) []export.Member {
 	ms := make([]export.Member, len(rows))
 	for i, r := range rows {
-		ms[i] = export.Member{Record: r.Record, PersonID: r.PersonID, Link: r.Link, Score: r.Score}
+		ms[i] = export.Member{Record: r.Record, PersonID: r.PersonID, Link: r.Link, Score: r.Score, OtherNames: recordAliases(r.Record)}
 	}
 	return ms
 }
 
-// registryNamer connects the registry to the name engine.
+// recordAliases are a record's other names: those of its alias columns
+// and those its name cell writes in brackets or after "also known as",
+// "псевдоним", "təxəllüsü" (names.SplitAliases); sorted, once each.
+func recordAliases(r roster.Record) []string {
+	_, inCell := names.SplitAliases(r.Name)
+	return roster.MergeAliases(r.Aliases, inCell)
+}
+
+// registryNamer connects the registry to the name engine. A name cell's
+// other names ("Aytən Qasımlı (Aytən Dalğa)") are left out of the
+// canonical name; the registry lists them as aliases.
 var registryNamer = export.Namer{
 	Parse: func(r roster.Record) export.NameParts {
 		var n names.Name
+		main, _ := names.SplitAliases(r.Name)
 		if r.Surname != "" || r.Given != "" {
 			n = names.FromParts(r.Surname, r.Given, r.Patronymic)
 		} else {
-			n = names.Parse(r.Name)
+			n = names.Parse(main)
 		}
 		return export.NameParts{Surname: n.Surname, Given: n.Given, Patronymic: n.Patronymic, Gender: n.Gender,
-			Attested: n.Script == "az-latn", Russian: n.Script == "ru-cyrl"}
+			Attested: n.Script == "az-latn", Russian: n.Script == "ru-cyrl", Written: main}
 	},
 	English: names.ToEnglish,
 	Russian: names.ToRussian,

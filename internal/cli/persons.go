@@ -59,6 +59,7 @@ type memberJSON struct {
 	Edition     string          `json:"edition"`
 	Ref         string          `json:"record_ref"`
 	Name        string          `json:"name"`
+	Aliases     []string        `json:"aliases,omitempty"` // the record's other names (alias columns and name cell)
 	BirthYear   int             `json:"birth_year,omitempty"`
 	Group       string          `json:"group,omitempty"`
 	Link        string          `json:"link"`
@@ -72,6 +73,7 @@ type personJSON struct {
 	Status        string       `json:"status"`
 	RedirectsFrom []string     `json:"redirected_from,omitempty"`
 	Name          string       `json:"name"`
+	Aliases       []string     `json:"aliases"` // the other names of every record, once each, sorted
 	Lists         []string     `json:"lists"`
 	Records       []memberJSON `json:"records"`
 }
@@ -93,6 +95,7 @@ func loadRecordIndex(ctx context.Context, s *store.Store) (recordIndex, error) {
 
 func toPersonJSON(p roster.Person, idx recordIndex) personJSON {
 	out := personJSON{ID: p.ID, Status: p.Status, Lists: []string{}, Records: []memberJSON{}}
+	var aliases [][]string
 	seen := map[string]bool{}
 	best := -1
 	for _, m := range p.Members {
@@ -115,12 +118,16 @@ func toPersonJSON(p roster.Person, idx recordIndex) personJSON {
 			seen[m.Source] = true
 			out.Lists = append(out.Lists, m.Source)
 		}
-		mj := memberJSON{Source: m.Source, Edition: m.Edition, Ref: m.Ref, Name: r.Name, BirthYear: r.BirthYear,
-			Group: orRaw(r.Group, r.GroupRaw), Link: m.Link, Score: m.Score, Fingerprint: m.Fingerprint}
+		mj := memberJSON{Source: m.Source, Edition: m.Edition, Ref: m.Ref, Name: r.Name, Aliases: recordAliases(r),
+			BirthYear: r.BirthYear, Group: orRaw(r.Group, r.GroupRaw), Link: m.Link, Score: m.Score, Fingerprint: m.Fingerprint}
+		aliases = append(aliases, mj.Aliases)
 		if json.Valid([]byte(m.Explanation)) {
 			mj.Why = json.RawMessage(m.Explanation)
 		}
 		out.Records = append(out.Records, mj)
+	}
+	if out.Aliases = roster.MergeAliases(aliases...); out.Aliases == nil {
+		out.Aliases = []string{}
 	}
 	return out
 }
@@ -190,15 +197,18 @@ func runPerson(ctx context.Context, opts *personOptions) error {
 		fmt.Fprintf(w, "%s was merged; showing %s\n", r, p.ID)
 	}
 	fmt.Fprintf(w, "%s  %s  (%s)\n", out.ID, out.Name, out.Status)
+	if len(out.Aliases) > 0 {
+		fmt.Fprintf(w, "also known as: %s\n", strings.Join(out.Aliases, "; "))
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RECORD\tNAME AS WRITTEN\tBORN\tGROUP\tLINK\tWHY")
+	fmt.Fprintln(tw, "RECORD\tNAME AS WRITTEN\tALIASES\tBORN\tGROUP\tLINK\tWHY")
 	for _, m := range out.Records {
 		born := ""
 		if m.BirthYear != 0 {
 			born = fmt.Sprint(m.BirthYear)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", roster.FormatRef(m.Source, m.Edition, m.Ref, true), m.Name, born, m.Group,
-			m.Link, whyText(m.Why))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", roster.FormatRef(m.Source, m.Edition, m.Ref, true), m.Name,
+			strings.Join(m.Aliases, "; "), born, m.Group, m.Link, whyText(m.Why))
 	}
 	return tw.Flush()
 }

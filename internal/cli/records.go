@@ -34,33 +34,34 @@ func newRecordsCmd(g *globalOptions) *cobra.Command {
 
 // recordJSON is a record in --json output.
 type recordJSON struct {
-	Source     string `json:"source"`
-	Edition    string `json:"edition"`
-	Ref        string `json:"record_ref"`
-	Row        int    `json:"row"`
-	Location   string `json:"location,omitempty"`
-	Name       string `json:"name"`
-	Surname    string `json:"surname"`
-	Given      string `json:"given"`
-	Patronymic string `json:"patronymic"`
-	BirthYear  int    `json:"birth_year"`
-	BirthDate  string `json:"birth_date,omitempty"`
-	Gender     string `json:"gender,omitempty"`
-	Group      string `json:"group"`
-	GroupRaw   string `json:"group_raw"`
-	Case       string `json:"case"`
-	ArrestDate string `json:"arrest_date"`
-	Sentence   string `json:"sentence,omitempty"`
-	Status     string `json:"status,omitempty"`
-	Charges    string `json:"charges,omitempty"`
-	Place      string `json:"place,omitempty"`
-	Notes      string `json:"notes,omitempty"`
-	Raw        string `json:"raw"`
+	Source     string   `json:"source"`
+	Edition    string   `json:"edition"`
+	Ref        string   `json:"record_ref"`
+	Row        int      `json:"row"`
+	Location   string   `json:"location,omitempty"`
+	Name       string   `json:"name"`
+	Surname    string   `json:"surname"`
+	Given      string   `json:"given"`
+	Patronymic string   `json:"patronymic"`
+	Aliases    []string `json:"aliases,omitempty"` // from the list's alias columns, as written
+	BirthYear  int      `json:"birth_year"`
+	BirthDate  string   `json:"birth_date,omitempty"`
+	Gender     string   `json:"gender,omitempty"`
+	Group      string   `json:"group"`
+	GroupRaw   string   `json:"group_raw"`
+	Case       string   `json:"case"`
+	ArrestDate string   `json:"arrest_date"`
+	Sentence   string   `json:"sentence,omitempty"`
+	Status     string   `json:"status,omitempty"`
+	Charges    string   `json:"charges,omitempty"`
+	Place      string   `json:"place,omitempty"`
+	Notes      string   `json:"notes,omitempty"`
+	Raw        string   `json:"raw"`
 }
 
 func toRecordJSON(r roster.Record) recordJSON {
 	return recordJSON{Source: r.Source, Edition: r.Edition, Ref: r.Ref, Row: r.Row, Location: r.Location, Name: r.Name,
-		Surname: r.Surname, Given: r.Given, Patronymic: r.Patronymic, BirthYear: r.BirthYear, BirthDate: r.BirthDate,
+		Surname: r.Surname, Given: r.Given, Patronymic: r.Patronymic, Aliases: r.Aliases, BirthYear: r.BirthYear, BirthDate: r.BirthDate,
 		Gender: r.Gender, Group: r.Group, GroupRaw: r.GroupRaw, Case: r.Case, ArrestDate: r.ArrestDate,
 		Sentence: r.Sentence, Status: r.Status, Charges: r.Charges, Place: r.Place, Notes: r.Notes, Raw: r.Raw}
 }

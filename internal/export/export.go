@@ -1,12 +1,13 @@
 // Package export writes the unified registry and the crosswalk as CSV,
 // JSON or XLSX.
 //
-// The crosswalk has one row per source record: which person it belongs to
-// and how it was linked. The registry has one row per person: a canonical
-// name in Azerbaijani Latin (the best-attested spelling among the person's
-// records), its English and Russian forms, birth year, groups, cases, the
-// lists that include the person with their own references, and open review
-// items.
+// The crosswalk has one row per source record: which person it belongs to,
+// the record's other names and how it was linked. The registry has one row
+// per person: a canonical name in Azerbaijani Latin (the best-attested
+// spelling among the person's records), its English and Russian forms, the
+// other names the person's records give (aliases), birth year, groups,
+// cases, the lists that include the person with their own references, and
+// open review items.
 //
 // Output is deterministic: rows are sorted, there are no timestamps, and
 // XLSX files carry fixed document properties, so the same input gives the
@@ -46,19 +47,25 @@ type Member struct {
 	PersonID string // "" when no match run has placed the record
 	Link     string // auto | analyst | single
 	Score    float64
+	// OtherNames are the record's other names: its alias columns
+	// (Record.Aliases) and those its name cell writes ("Aytən Qasımlı
+	// (Aytən Dalğa)"). The caller fills it: reading a name cell is the
+	// name engine's job.
+	OtherNames []string
 }
 
 // CrosswalkRow is one record in the crosswalk.
 type CrosswalkRow struct {
-	PersonID  string  `json:"person_id"`
-	Source    string  `json:"source"`
-	Edition   string  `json:"edition"`
-	RecordRef string  `json:"record_ref"`
-	Name      string  `json:"name"`
-	BirthYear int     `json:"birth_year,omitempty"`
-	Group     string  `json:"group"`
-	Score     float64 `json:"score"`
-	Link      string  `json:"link"`
+	PersonID  string   `json:"person_id"`
+	Source    string   `json:"source"`
+	Edition   string   `json:"edition"`
+	RecordRef string   `json:"record_ref"`
+	Name      string   `json:"name"`
+	Aliases   []string `json:"aliases"` // the record's other names, sorted
+	BirthYear int      `json:"birth_year,omitempty"`
+	Group     string   `json:"group"`
+	Score     float64  `json:"score"`
+	Link      string   `json:"link"`
 }
 
 // Crosswalk makes the crosswalk rows, sorted by source, edition and the
@@ -76,15 +83,28 @@ func Crosswalk(ms []Member) []CrosswalkRow {
 			g = m.GroupRaw
 		}
 		out = append(out, CrosswalkRow{PersonID: m.PersonID, Source: m.Source, Edition: m.Edition, RecordRef: m.Ref,
-			Name: m.Name, BirthYear: m.BirthYear, Group: g, Score: m.Score, Link: m.Link})
+			Name: m.Name, Aliases: aliases(m), BirthYear: m.BirthYear, Group: g, Score: m.Score, Link: m.Link})
 	}
 	return out
 }
 
-var crosswalkHeader = []string{"person_id", "source", "edition", "record_ref", "name", "birth_year", "group", "score", "link"}
+// aliases are the other names of some members, sorted, never nil.
+func aliases(ms ...Member) []string {
+	lists := make([][]string, len(ms))
+	for i, m := range ms {
+		lists[i] = m.OtherNames
+	}
+	if out := roster.MergeAliases(lists...); out != nil {
+		return out
+	}
+	return []string{}
+}
+
+var crosswalkHeader = []string{"person_id", "source", "edition", "record_ref", "name", "aliases", "birth_year", "group", "score", "link"}
 
 func (r CrosswalkRow) cells() []any {
-	return []any{r.PersonID, r.Source, r.Edition, r.RecordRef, r.Name, yearCell(r.BirthYear), r.Group, r.Score, r.Link}
+	return []any{r.PersonID, r.Source, r.Edition, r.RecordRef, r.Name, strings.Join(r.Aliases, "; "), yearCell(r.BirthYear),
+		r.Group, r.Score, r.Link}
 }
 
 // NameParts is a record's name as the name engine reads it, in
@@ -94,6 +114,7 @@ type NameParts struct {
 	Gender                     string // m | f | ""
 	Attested                   bool   // the record itself is written in Azerbaijani Latin (not a reconstruction)
 	Russian                    bool   // the record is written in Russian Cyrillic: its name is an attested Russian form
+	Written                    string // the name as written without the other names in its cell; "" = the whole cell
 }
 
 // Namer is the part of the name engine the registry needs.
@@ -110,6 +131,7 @@ type RegistryRow struct {
 	NameEN    string   `json:"name_en"`
 	NameRU    string   `json:"name_ru"`
 	Attested  bool     `json:"name_attested"` // the name is spelled so by at least one list (else reconstructed)
+	Aliases   []string `json:"aliases"`       // other names the person's records give, sorted
 	BirthYear int      `json:"birth_year,omitempty"`
 	Groups    []string `json:"groups"`
 	Cases     []string `json:"cases"`
@@ -118,14 +140,15 @@ type RegistryRow struct {
 	Review    []string `json:"review"`  // kinds of open review items about the person
 }
 
-var registryHeader = []string{"person_id", "name", "name_en", "name_ru", "name_attested", "birth_year", "groups", "cases", "lists", "sources", "review"}
+var registryHeader = []string{"person_id", "name", "name_en", "name_ru", "name_attested", "aliases", "birth_year", "groups", "cases",
+	"lists", "sources", "review"}
 
 func (r RegistryRow) cells() []any {
 	att := "no"
 	if r.Attested {
 		att = "yes"
 	}
-	return []any{r.PersonID, r.Name, r.NameEN, r.NameRU, att, yearCell(r.BirthYear), strings.Join(r.Groups, "; "),
+	return []any{r.PersonID, r.Name, r.NameEN, r.NameRU, att, strings.Join(r.Aliases, "; "), yearCell(r.BirthYear), strings.Join(r.Groups, "; "),
 		strings.Join(r.Cases, "; "), r.Lists, strings.Join(r.Sources, "; "), strings.Join(r.Review, "; ")}
 }
 
@@ -155,7 +178,7 @@ func Registry(ms []Member, namer Namer, review map[string][]string) []RegistryRo
 		slices.SortFunc(recs, func(a, b Member) int {
 			return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Edition, b.Edition), compareRefs(a.Ref, b.Ref))
 		})
-		row := RegistryRow{PersonID: id, Groups: []string{}, Cases: []string{}, Review: slices.Clone(review[id])}
+		row := RegistryRow{PersonID: id, Aliases: aliases(recs...), Groups: []string{}, Cases: []string{}, Review: slices.Clone(review[id])}
 		if row.Review == nil {
 			row.Review = []string{}
 		}
@@ -218,7 +241,11 @@ func canonicalName(recs []Member, namer Namer) (string, bool, string) {
 		p := namer.Parse(r.Record)
 		parsed[i] = p
 		if p.Russian {
-			rus[strings.Join(strings.Fields(r.Name), " ")]++
+			w := p.Written
+			if w == "" {
+				w = r.Name
+			}
+			rus[strings.Join(strings.Fields(w), " ")]++
 		}
 		if !p.Attested {
 			continue

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,7 +18,7 @@ const (
 
 // fromEntries turns raw entries into records the same way for every
 // format: it trims values, builds the name (as written, or the split parts
-// joined surname first), parses birth and arrest dates, maps the group and
+// joined surname first), splits the alias columns' names, parses birth and arrest dates, maps the group and
 // assigns references (the list's own, else the entry number; repeats are
 // left for the caller, see Read's notes). An empty name is an *Error; a value that does not
 // parse is a Warning and leaves its field empty (the raw row keeps it).
@@ -63,6 +64,7 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 		if r.Name == "" {
 			r.Name = joinNonEmpty(r.Surname, r.Given, r.Patronymic)
 		}
+		r.Aliases = splitAliasCell(get(roster.FieldAlias))
 		if r.Name == "" || !strings.ContainsFunc(r.Name, isLetter) {
 			f := roster.FieldName
 			if _, ok := e.Columns[f]; !ok {
@@ -128,6 +130,20 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 		recs = append(recs, r)
 	}
 	return recs, warns, nil
+}
+
+// splitAliasCell splits an alias cell into its names: one per ";" or line,
+// each squeezed, repeats given once. The names stay as written (a name
+// with a comma, "Surname, Given", is one name).
+func splitAliasCell(v string) []string {
+	var out []string
+	for _, a := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == '\n' || r == '\r' }) {
+		// "—" or "-" for none is no name.
+		if a = strings.Trim(squeeze(a), " ,"); strings.ContainsFunc(a, isLetter) && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func joinNonEmpty(parts ...string) string {

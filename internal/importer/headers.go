@@ -34,6 +34,13 @@ var headerSynonyms = map[roster.Field][]string{
 		"Ata adı", "Atasının adı", "Atanın adı", "Отчество", "Patronymic", "Father's name", "Fathers name",
 		"Father name", "Middle name",
 	},
+	roster.FieldAlias: {
+		"Alias", "Aliases", "Also known as", "AKA", "A.K.A.", "Known as", "Pen name", "Pen names", "Pseudonym",
+		"Other name", "Other names", "Former name", "Former names", "Former surname", "Maiden name", "Nickname",
+		"Псевдоним", "Псевдонимы", "Другие имена", "Другое имя", "Известен как", "Известна как", "Прежняя фамилия",
+		"Девичья фамилия", "Təxəllüs", "Təxəllüsü", "Ləqəb", "Ləqəbi", "Digər adları", "Digər adı", "Əvvəlki soyadı",
+		"Əvvəlki adı", "Qızlıq soyadı",
+	},
 	roster.FieldBirth: {
 		"Doğum ili", "Doğum tarixi", "Doğum", "Təvəllüd", "Год рождения", "Дата рождения", "Г.р.", "Born",
 		"Birth year", "Year of birth", "Date of birth", "DOB", "Birth", "Birthdate", "Birth date", "YOB",
@@ -191,6 +198,12 @@ func keywordHeader(k string) roster.Field {
 		return false
 	}
 	switch {
+	// Before the name cases: "Maiden name", "Əvvəlki soyadı" are other names.
+	case sub("also known", "known as", "pen name", "other name", "former name", "former surname", "maiden name",
+		"nickname", "nick name", "alias", "pseudonym", "псевдоним", "другие имена", "другое имя", "известен как",
+		"известна как", "прежняя фамилия", "девичья фамилия", "texellus", "leqeb", "diger ad", "evvelki soyad",
+		"evvelki ad", "qizliq soyad") || has("aka"):
+		return roster.FieldAlias
 	case sub("saxlanma yeri", "saxlanildigi yer", "место заключ", "место содерж", "place of", "detention facility") ||
 		pre("prison", "facility", "hebsxana", "cezacekme", "колони", "учрежден", "тюрьм"):
 		return roster.FieldPlace
@@ -259,7 +272,7 @@ func mapHeaderRow(cells []string, ov map[roster.Field]string) columnMap {
 	for f, want := range ov {
 		if i, ok := overrideColumn(cells, want); ok {
 			for j := range cm.fields {
-				if cm.fields[j] == f {
+				if cm.fields[j] == f && f != roster.FieldAlias { // --map alias adds a column
 					cm.fields[j], cm.conf[j] = "", 0
 				}
 			}
@@ -267,8 +280,10 @@ func mapHeaderRow(cells []string, ov map[roster.Field]string) columnMap {
 		}
 	}
 	// One column per field: keep the most confident, then the leftmost.
+	// A list may have several alias columns (pen name, maiden name): all
+	// are kept.
 	for i, f := range cm.fields {
-		if f == "" {
+		if f == "" || f == roster.FieldAlias {
 			continue
 		}
 		for j := i + 1; j < len(cm.fields); j++ {

@@ -63,7 +63,9 @@ func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxo
 	}
 	var unused []string
 	for i, f := range cm.fields {
-		if f != "" {
+		if f == roster.FieldAlias && tr.headers[f] != "" {
+			tr.headers[f] += ", " + trimValue(hdr.cells[i]) // several alias columns
+		} else if f != "" {
 			tr.headers[f] = trimValue(hdr.cells[i])
 		} else if h := trimValue(hdr.cells[i]); h != "" {
 			unused = append(unused, strconv.Quote(h))
@@ -123,9 +125,17 @@ func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxo
 			Columns:  cols,
 		}
 		for i, f := range cm.fields {
-			if f != "" && i < len(r.cells) {
-				e.Fields[f] = r.cells[i]
+			if f == "" || i >= len(r.cells) {
+				continue
 			}
+			if f == roster.FieldAlias && trimValue(e.Fields[f]) != "" {
+				// Several alias columns: their names in column order.
+				if v := trimValue(r.cells[i]); v != "" {
+					e.Fields[f] += "; " + v
+				}
+				continue
+			}
+			e.Fields[f] = r.cells[i]
 		}
 		if to.merge {
 			for i, f := range cm.alts {

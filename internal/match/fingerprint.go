@@ -21,17 +21,18 @@ func ParseName(r roster.Record) names.Name {
 // ParseForms parses the name of a record and its other names: the main
 // name from the split columns, or from the name cell without the pen
 // names and former names it prints in brackets or after "also known as"
-// (see [names.SplitAliases]); the aliases from the name cell.
+// (see [names.SplitAliases]); the aliases from the name cell and from the
+// record's alias columns.
 func ParseForms(r roster.Record) (names.Name, []names.Name) {
 	if r.Surname != "" || r.Given != "" || r.Patronymic != "" {
 		n := names.FromParts(r.Surname, r.Given, r.Patronymic)
-		if r.Name == "" {
+		if r.Name == "" && len(r.Aliases) == 0 {
 			return n, nil
 		}
-		_, aliases := names.ParseForms(r.Name)
+		_, aliases := names.ParseForms(r.Name, r.Aliases...)
 		return n, aliases
 	}
-	return names.ParseForms(r.Name)
+	return names.ParseForms(r.Name, r.Aliases...)
 }
 
 // Fingerprint is a content fingerprint of a record that is stable across

@@ -33,6 +33,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -200,6 +201,9 @@ func New(records []roster.Record, cfg Config) *Matcher {
 		k := "P\x00" + r.Name
 		if r.Surname != "" || r.Given != "" || r.Patronymic != "" {
 			k = "F\x00" + r.Surname + "\x00" + r.Given + "\x00" + r.Patronymic + "\x00" + r.Name
+		}
+		if len(r.Aliases) > 0 {
+			k += "\x00A\x00" + strings.Join(r.Aliases, "\x00")
 		}
 		id, ok := ids[k]
 		if !ok {

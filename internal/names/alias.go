@@ -227,9 +227,7 @@ func splitAliasList(s string) []string {
 	f := func(r rune) bool { return r == ',' || r == ';' || r == '/' }
 	var out []string
 	for _, part := range strings.FieldsFunc(s, f) {
-		for _, p := range splitWordSeq(part, []string{"or", "və ya", "или"}) {
-			out = append(out, p)
-		}
+		out = append(out, splitWordSeq(part, []string{"or", "ya", "или"})...)
 	}
 	return out
 }
@@ -287,17 +285,15 @@ func dedupe(xs []string, main string) []string {
 
 // ParseForms parses a name cell and the person's other names: the main
 // name, then each alias found in the cell (see [SplitAliases]) and each of
-// extra (an alias column's values, for instance). An alias of one word is
+// extra (an alias column's values, one name each). An alias of one word is
 // read as another surname of the person ("Aytaj Ahmadova (Tapdig)" is
 // also Aytaj Tapdig) and completed with the main name's given name and
 // patronymic.
 func ParseForms(cell string, extra ...string) (main Name, aliases []Name) {
 	m, as := SplitAliases(cell)
 	for _, e := range extra {
-		for _, a := range splitAliasList(e) {
-			if a = strings.TrimSpace(a); a != "" {
-				as = append(as, a)
-			}
+		if e = strings.TrimSpace(e); e != "" {
+			as = append(as, e)
 		}
 	}
 	as = dedupe(as, m)

@@ -48,7 +48,7 @@ func TestParseFormsCompletesOneWordAlias(t *testing.T) {
 	if len(aliases) != 1 || aliases[0].Given != "Rena" || aliases[0].Surname != "Sahil" {
 		t.Fatalf("aliases = %+v", aliases)
 	}
-	_, aliases = ParseForms("Rena Gasimova", "Rena Sahil; Sahilova")
+	_, aliases = ParseForms("Rena Gasimova", "Rena Sahil", "Sahilova")
 	if len(aliases) != 2 || aliases[0].Surname != "Sahil" || aliases[1].Surname != "Sahilova" || aliases[1].Given != "Rena" {
 		t.Fatalf("aliases from extra = %+v", aliases)
 	}

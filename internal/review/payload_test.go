@@ -61,24 +61,25 @@ func TestPayloadWriterMatchesEncodingJSON(t *testing.T) {
 	}
 	// The record's fields come in RecordView's order, less what the store adds.
 	type leanView struct {
-		Ref         string `json:"ref"`
-		Source      string `json:"source,omitempty"`
-		Edition     string `json:"edition,omitempty"`
-		RecordRef   string `json:"record_ref,omitempty"`
-		PersonID    string `json:"person_id,omitempty"`
-		Fingerprint string `json:"fingerprint,omitempty"`
-		Name        string `json:"name"`
-		BirthYear   int    `json:"birth_year,omitempty"`
-		BirthDate   string `json:"birth_date,omitempty"`
-		Gender      string `json:"gender,omitempty"`
-		Group       string `json:"group,omitempty"`
-		GroupRaw    string `json:"group_raw,omitempty"`
-		Case        string `json:"case,omitempty"`
-		ArrestDate  string `json:"arrest_date,omitempty"`
-		Sentence    string `json:"sentence,omitempty"`
-		Status      string `json:"status,omitempty"`
-		Location    string `json:"location,omitempty"`
-		Raw         string `json:"raw,omitempty"`
+		Ref         string   `json:"ref"`
+		Source      string   `json:"source,omitempty"`
+		Edition     string   `json:"edition,omitempty"`
+		RecordRef   string   `json:"record_ref,omitempty"`
+		PersonID    string   `json:"person_id,omitempty"`
+		Fingerprint string   `json:"fingerprint,omitempty"`
+		Name        string   `json:"name"`
+		Aliases     []string `json:"aliases,omitempty"`
+		BirthYear   int      `json:"birth_year,omitempty"`
+		BirthDate   string   `json:"birth_date,omitempty"`
+		Gender      string   `json:"gender,omitempty"`
+		Group       string   `json:"group,omitempty"`
+		GroupRaw    string   `json:"group_raw,omitempty"`
+		Case        string   `json:"case,omitempty"`
+		ArrestDate  string   `json:"arrest_date,omitempty"`
+		Sentence    string   `json:"sentence,omitempty"`
+		Status      string   `json:"status,omitempty"`
+		Location    string   `json:"location,omitempty"`
+		Raw         string   `json:"raw,omitempty"`
 	}
 	v := leanView(view(x))
 	v.Source, v.Edition, v.RecordRef, v.Fingerprint, v.Location, v.Raw = "", "", "", "", "", ""

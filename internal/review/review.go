@@ -427,7 +427,7 @@ func (s byKey) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
 
 // RecordView is a record as shown in an item's payload. Payloads are
 // stored lean (see record): the store adds Source, Edition, RecordRef,
-// Fingerprint, Location and Raw back when it shows an item.
+// Fingerprint, Aliases, Location and Raw back when it shows an item.
 type RecordView = roster.RecordView
 
 func view(x *rec) RecordView {

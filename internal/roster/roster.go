@@ -16,6 +16,7 @@ package roster
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -84,6 +85,7 @@ const (
 	FieldSurname    Field = "surname"    // when the list splits the name
 	FieldGiven      Field = "given"      // given name(s)
 	FieldPatronymic Field = "patronymic" // father's name (with or without oğlu/qızı)
+	FieldAlias      Field = "alias"      // the person's other names: pen name, former or maiden name, nickname ("; " between names)
 	FieldBirth      Field = "birth"      // birth year or date
 	FieldGender     Field = "gender"
 	FieldGroup      Field = "group"  // group / category label
@@ -98,7 +100,7 @@ const (
 
 // Fields lists the canonical fields in a stable order.
 var Fields = []Field{
-	FieldRef, FieldName, FieldSurname, FieldGiven, FieldPatronymic, FieldBirth,
+	FieldRef, FieldName, FieldSurname, FieldGiven, FieldPatronymic, FieldAlias, FieldBirth,
 	FieldGender, FieldGroup, FieldCase, FieldArrest, FieldSentence, FieldStatus,
 	FieldCharges, FieldPlace, FieldNotes,
 }
@@ -128,6 +130,11 @@ type Record struct {
 	Surname    string // as written, where the list splits the name
 	Given      string
 	Patronymic string
+	// Aliases are the record's other names from the list's alias columns
+	// (pen name, former name, "also known as"…), one entry per name, as
+	// written. Other names written inside the name cell stay in Name;
+	// names.SplitAliases reads them where names are read.
+	Aliases    []string
 	BirthYear  int    // 0 when unknown
 	BirthDate  string // ISO date or partial (YYYY-MM), "" when unknown
 	Gender     string // "m", "f" or ""
@@ -305,25 +312,54 @@ type ReviewItem struct {
 
 // RecordView is a record as a review item shows it. The review builders
 // store it lean (the name and the facts the item is about); the store adds
-// Source, Edition, RecordRef, Fingerprint, Location and Raw back when it
-// shows an item.
+// Source, Edition, RecordRef, Fingerprint, Aliases, Location and Raw back
+// when it shows an item.
 type RecordView struct {
-	Ref         string `json:"ref"` // source@edition:ref
-	Source      string `json:"source"`
-	Edition     string `json:"edition"`
-	RecordRef   string `json:"record_ref"`
-	PersonID    string `json:"person_id,omitempty"`
-	Fingerprint string `json:"fingerprint"`
-	Name        string `json:"name"`
-	BirthYear   int    `json:"birth_year,omitempty"`
-	BirthDate   string `json:"birth_date,omitempty"`
-	Gender      string `json:"gender,omitempty"`
-	Group       string `json:"group,omitempty"`
-	GroupRaw    string `json:"group_raw,omitempty"`
-	Case        string `json:"case,omitempty"`
-	ArrestDate  string `json:"arrest_date,omitempty"`
-	Sentence    string `json:"sentence,omitempty"`
-	Status      string `json:"status,omitempty"`
-	Location    string `json:"location,omitempty"`
-	Raw         string `json:"raw,omitempty"`
+	Ref         string   `json:"ref"` // source@edition:ref
+	Source      string   `json:"source"`
+	Edition     string   `json:"edition"`
+	RecordRef   string   `json:"record_ref"`
+	PersonID    string   `json:"person_id,omitempty"`
+	Fingerprint string   `json:"fingerprint"`
+	Name        string   `json:"name"`
+	Aliases     []string `json:"aliases,omitempty"` // the record's alias columns (Record.Aliases)
+	BirthYear   int      `json:"birth_year,omitempty"`
+	BirthDate   string   `json:"birth_date,omitempty"`
+	Gender      string   `json:"gender,omitempty"`
+	Group       string   `json:"group,omitempty"`
+	GroupRaw    string   `json:"group_raw,omitempty"`
+	Case        string   `json:"case,omitempty"`
+	ArrestDate  string   `json:"arrest_date,omitempty"`
+	Sentence    string   `json:"sentence,omitempty"`
+	Status      string   `json:"status,omitempty"`
+	Location    string   `json:"location,omitempty"`
+	Raw         string   `json:"raw,omitempty"`
+}
+
+// MergeAliases returns the union of lists of other names: each name with
+// its white space squeezed, names that differ only in letter case given
+// once (the first in sorted order), sorted; nil when there are none.
+func MergeAliases(lists ...[]string) []string {
+	var all []string
+	for _, l := range lists {
+		for _, a := range l {
+			if a = strings.Join(strings.Fields(a), " "); a != "" {
+				all = append(all, a)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	sort.Strings(all)
+	out := all[:0]
+	seen := make(map[string]bool, len(all))
+	for _, a := range all {
+		k := strings.ToLower(a)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }

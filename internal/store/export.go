@@ -38,10 +38,8 @@ func (s *Store) ExportRows(ctx context.Context) ([]ExportRow, error) {
 	var out []ExportRow
 	for rows.Next() {
 		var x ExportRow
-		r := &x.Record
-		if err := rows.Scan(&r.ID, &r.ListID, &r.Source, &r.Edition, &r.Ref, &r.Row, &r.Location, &r.Name, &r.Surname, &r.Given,
-			&r.Patronymic, &r.BirthYear, &r.BirthDate, &r.Gender, &r.Group, &r.GroupRaw, &r.Case, &r.ArrestDate, &r.Sentence,
-			&r.Status, &r.Charges, &r.Place, &r.Notes, &r.Raw, &x.PersonID, &x.Link, &x.Score); err != nil {
+		var err error
+		if x.Record, err = scanRecord(rows, &x.PersonID, &x.Link, &x.Score); err != nil {
 			return nil, fmt.Errorf("export rows: %w", err)
 		}
 		x.PersonID = follow(redirect, x.PersonID)

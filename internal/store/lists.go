@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -89,7 +90,7 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 		res.ListID, _ = r.LastInsertId()
 		rec, err := tx.PrepareContext(ctx, `INSERT INTO records(list_id, file_id, row, ref, location, name, surname, given,
 			patronymic, birth_year, birth_date, gender, grp, group_raw, case_name, arrest_date, sentence, status, charges,
-			place, notes, raw) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			place, notes, raw, aliases) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
@@ -104,7 +105,7 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 			for _, x := range f.Records {
 				if _, err := rec.ExecContext(ctx, res.ListID, fileID, x.Row, x.Ref, x.Location, x.Name, x.Surname, x.Given,
 					x.Patronymic, x.BirthYear, x.BirthDate, x.Gender, x.Group, x.GroupRaw, x.Case, x.ArrestDate, x.Sentence,
-					x.Status, x.Charges, x.Place, x.Notes, x.Raw); err != nil {
+					x.Status, x.Charges, x.Place, x.Notes, x.Raw, encodeAliases(x.Aliases)); err != nil {
 					if strings.Contains(err.Error(), "UNIQUE") {
 						return roster.Errorf(roster.EINVALID, "%s:%d: reference %q appears twice in %s@%s", f.Name, x.Row, x.Ref, req.Source, req.Edition)
 					}
@@ -250,14 +251,48 @@ func (s *Store) LatestEdition(ctx context.Context, source string) (string, error
 
 const recordCols = `r.id, r.list_id, l.source, l.edition, r.ref, r.row, r.location, r.name, r.surname, r.given, r.patronymic,
 	r.birth_year, r.birth_date, r.gender, r.grp, r.group_raw, r.case_name, r.arrest_date, r.sentence, r.status,
-	r.charges, r.place, r.notes, r.raw`
+	r.charges, r.place, r.notes, r.raw, r.aliases`
 
-func scanRecord(sc interface{ Scan(...any) error }) (roster.Record, error) {
+func scanRecord(sc interface{ Scan(...any) error }, extra ...any) (roster.Record, error) {
 	var x roster.Record
-	err := sc.Scan(&x.ID, &x.ListID, &x.Source, &x.Edition, &x.Ref, &x.Row, &x.Location, &x.Name, &x.Surname, &x.Given,
+	var aliases string
+	dest := append([]any{&x.ID, &x.ListID, &x.Source, &x.Edition, &x.Ref, &x.Row, &x.Location, &x.Name, &x.Surname, &x.Given,
 		&x.Patronymic, &x.BirthYear, &x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &x.Sentence,
-		&x.Status, &x.Charges, &x.Place, &x.Notes, &x.Raw)
-	return x, err
+		&x.Status, &x.Charges, &x.Place, &x.Notes, &x.Raw, &aliases}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return x, err
+	}
+	var err error
+	x.Aliases, err = decodeAliases(aliases)
+	if err != nil {
+		return x, fmt.Errorf("record %s: %w", roster.FormatRef(x.Source, x.Edition, x.Ref, true), err)
+	}
+	return x, nil
+}
+
+// encodeAliases is how records.aliases holds a record's other names: a
+// JSON array, ” for none.
+func encodeAliases(as []string) string {
+	if len(as) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(as) // a []string always marshals
+	return string(b)
+}
+
+// decodeAliases reads records.aliases back.
+func decodeAliases(s string) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var as []string
+	if err := json.Unmarshal([]byte(s), &as); err != nil {
+		return nil, fmt.Errorf("aliases %q: %w", s, err)
+	}
+	if len(as) == 0 {
+		return nil, nil
+	}
+	return as, nil
 }
 
 func (s *Store) queryRecords(ctx context.Context, where string, args ...any) ([]roster.Record, error) {
@@ -305,8 +340,8 @@ func (s *Store) AllRecords(ctx context.Context) ([]roster.Record, error) {
 
 // MatchRecords returns every record of every edition, in the order of
 // AllRecords, with only the fields the matcher reads: ID, list, source,
-// edition, reference, the name and its parts, birth year and date, gender,
-// group (key and label), case and arrest date. The source and edition strings are shared
+// edition, reference, the name and its parts, the aliases, birth year and
+// date, gender, group (key and label), case and arrest date. The source and edition strings are shared
 // by the records of a list. At a million records this is a fraction of
 // AllRecords' memory (no raw rows, notes or other free text).
 func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
@@ -315,7 +350,7 @@ func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.list_id, l.source, l.edition, r.ref, r.name, r.surname, r.given,
-	r.patronymic, r.birth_year, r.birth_date, r.gender, r.grp, r.group_raw, r.case_name, r.arrest_date
+	r.patronymic, r.birth_year, r.birth_date, r.gender, r.grp, r.group_raw, r.case_name, r.arrest_date, r.aliases
 	FROM records r JOIN lists l ON l.id = r.list_id ORDER BY l.source, l.edition, r.file_id, r.row`)
 	if err != nil {
 		return nil, err
@@ -323,11 +358,15 @@ func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
 	defer rows.Close()
 	out := make([]roster.Record, 0, n)
 	in := interner{}
+	var aliases string
 	for rows.Next() {
 		var x roster.Record
 		if err := rows.Scan(&x.ID, &x.ListID, &x.Source, &x.Edition, &x.Ref, &x.Name, &x.Surname, &x.Given, &x.Patronymic,
-			&x.BirthYear, &x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate); err != nil {
+			&x.BirthYear, &x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &aliases); err != nil {
 			return nil, err
+		}
+		if x.Aliases, err = decodeAliases(aliases); err != nil {
+			return nil, fmt.Errorf("record %s: %w", roster.FormatRef(x.Source, x.Edition, x.Ref, true), err)
 		}
 		// Few distinct values: share one string each.
 		x.Source, x.Edition, x.Gender, x.Group, x.GroupRaw = in.get(x.Source), in.get(x.Edition), in.get(x.Gender), in.get(x.Group), in.get(x.GroupRaw)

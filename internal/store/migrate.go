@@ -12,7 +12,17 @@ import (
 // database skips them all: it gets schema.sql whole. When schema.sql
 // changes, bump schema.Version and append the step here; the test in
 // migrate_test.go checks that a migrated file matches a fresh one.
-var migrations = []func(ctx context.Context, tx *sql.Tx) error{}
+var migrations = []func(ctx context.Context, tx *sql.Tx) error{
+	migrateRecordAliases, // 1 → 2
+}
+
+// migrateRecordAliases adds records.aliases (issue 12): the other names
+// a record's alias columns give, as a JSON array; ” for none, which is
+// what every record imported before had.
+func migrateRecordAliases(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `ALTER TABLE records ADD COLUMN aliases TEXT NOT NULL DEFAULT ''`)
+	return err
+}
 
 func (s *Store) migrate(ctx context.Context) error {
 	if len(migrations) != schema.Version-1 {

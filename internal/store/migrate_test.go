@@ -3,7 +3,10 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -60,4 +63,95 @@ func TestOpenRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMigrateFromV1: a database made by schema version 1 (testdata/
+// schema-v1.sql, the schema as it was) opens migrated: its records read
+// back (without aliases), and every table, column and index is what a
+// fresh database has.
+func TestMigrateFromV1(t *testing.T) {
+	ctx := context.Background()
+	v1, err := os.ReadFile(filepath.Join("testdata", "schema-v1.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite3", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		string(v1),
+		`PRAGMA user_version = 1`,
+		`INSERT INTO sources(slug, created_at) VALUES ('ipm', '2025-06-01T00:00:00Z')`,
+		`INSERT INTO lists(id, source, edition, imported_at) VALUES (1, 'ipm', '2025-06-01', '2025-06-01T00:00:00Z')`,
+		`INSERT INTO files(id, list_id, name, sha256, format, size, imported_at) VALUES (1, 1, 'a.csv', 'x', 'csv', 1, '2025-06-01T00:00:00Z')`,
+		`INSERT INTO records(list_id, file_id, row, ref, name, raw) VALUES (1, 1, 1, '1', 'Məmmədli Tural', '1;Məmmədli Tural')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := store.Open(ctx, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.AllRecords(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Name != "Məmmədli Tural" || recs[0].Aliases != nil {
+		t.Errorf("records after migration: %+v", recs)
+	}
+	migrated := schemaShape(t, s.DB())
+	s.Close()
+
+	fresh, err := store.Open(ctx, filepath.Join(t.TempDir(), "fresh.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if want := schemaShape(t, fresh.DB()); !reflect.DeepEqual(migrated, want) {
+		t.Errorf("migrated schema differs from a fresh one\n got %v\nwant %v", migrated, want)
+	}
+}
+
+// schemaShape lists every table's columns (name, type, not null, default,
+// primary key) and every index's and trigger's name, as SQLite reports them.
+func schemaShape(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	var out, tables []string
+	rows, err := db.Query(`SELECT type, name, tbl_name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var typ, name, tbl string
+		if err := rows.Scan(&typ, &name, &tbl); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, typ+" "+name+" on "+tbl)
+		if typ == "table" {
+			tables = append(tables, name)
+		}
+	}
+	rows.Close()
+	for _, tb := range tables {
+		cols, err := db.Query(`SELECT name, type, "notnull", coalesce(dflt_value, 'NULL'), pk FROM pragma_table_info(?) ORDER BY cid`, tb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for cols.Next() {
+			var name, typ, dflt string
+			var notnull, pk int
+			if err := cols.Scan(&name, &typ, &notnull, &dflt, &pk); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s.%s %s notnull=%d default=%s pk=%d", tb, name, typ, notnull, dflt, pk))
+		}
+		cols.Close()
+	}
+	return out
 }

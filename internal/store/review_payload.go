@@ -165,10 +165,11 @@ func completeRecord(ctx context.Context, q querier, r *roster.RecordView, fps ma
 		}
 	}
 	var x roster.Record
+	var aliases string
 	err = q.QueryRowContext(ctx, `SELECT r.name, r.birth_year, r.birth_date, r.gender, r.grp, r.group_raw, r.case_name,
-		r.arrest_date, r.sentence, r.status, r.location, r.raw FROM records r JOIN lists l ON l.id = r.list_id
+		r.arrest_date, r.sentence, r.status, r.location, r.raw, r.aliases FROM records r JOIN lists l ON l.id = r.list_id
 		WHERE l.source = ? AND l.edition = ? AND r.ref = ?`, ref.Source, ref.Edition, ref.Ref).Scan(&x.Name, &x.BirthYear,
-		&x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &x.Sentence, &x.Status, &x.Location, &x.Raw)
+		&x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &x.Sentence, &x.Status, &x.Location, &x.Raw, &aliases)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -181,6 +182,9 @@ func completeRecord(ctx context.Context, q querier, r *roster.RecordView, fps ma
 	}
 	if r.Location == "" && r.Raw == "" {
 		r.Location, r.Raw = x.Location, x.Raw
+	}
+	if r.Aliases == nil {
+		r.Aliases, _ = decodeAliases(aliases) // a payload shows what it can
 	}
 	return true, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -132,6 +133,7 @@ func TestMatchRecords(t *testing.T) {
 	r.Surname, r.Given, r.Patronymic = "Həsənova", "Leyla", "Əli qızı"
 	r.BirthYear, r.BirthDate, r.Gender, r.Group, r.GroupRaw = 1990, "1990-02", "f", "journalist", "Jurnalistlər"
 	r.Case, r.ArrestDate, r.Notes, r.Sentence = "Abzas Media işi", "2023-11-21", "a note", "9 years"
+	r.Aliases = []string{"Leyla Dalğa"}
 	if _, err := s.Import(ctx, req); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +153,7 @@ func TestMatchRecords(t *testing.T) {
 	}
 	for i, w := range all {
 		w.Row, w.Location, w.Sentence, w.Status, w.Charges, w.Place, w.Notes, w.Raw = 0, "", "", "", "", "", "", ""
-		if got[i] != w {
+		if !reflect.DeepEqual(got[i], w) {
 			t.Errorf("record %d:\n got  %+v\n want %+v", i, got[i], w)
 		}
 	}

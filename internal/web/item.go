@@ -200,6 +200,7 @@ func sideBySide(cols []column) []fieldRow {
 	}
 	rows := []fieldRow{
 		row("Name as written", func(c column) string { return c.Record.Name }, nil),
+		row("Other names", func(c column) string { return strings.Join(recordAliases(c.Record), "; ") }, nil),
 		row("Surname (read as)", func(c column) string { return c.Parsed.Surname }, part(func(c names.Comparison) names.PartScore { return c.Surname })),
 		row("Given name (read as)", func(c column) string { return c.Parsed.Given }, part(func(c names.Comparison) names.PartScore { return c.Given })),
 		row("Patronymic (read as)", func(c column) string { return c.Parsed.Patronymic }, part(func(c names.Comparison) names.PartScore { return c.Patronymic })),
@@ -228,6 +229,14 @@ func sideBySide(cols []column) []fieldRow {
 		}
 	}
 	return out
+}
+
+// recordAliases are a record's other names: those of its alias columns
+// and those its name cell writes in brackets or after "also known as",
+// "псевдоним", "təxəllüsü" (names.SplitAliases); sorted, once each.
+func recordAliases(r roster.Record) []string {
+	_, inCell := names.SplitAliases(r.Name)
+	return roster.MergeAliases(r.Aliases, inCell)
 }
 
 // foldText normalises free text for comparison: Latin script, lower case,
@@ -349,14 +358,7 @@ func (s *Server) payloadRecords(payload string, cols []column) {
 		return
 	}
 	var p struct {
-		Records []struct {
-			Ref, Source, Edition, Name, Gender, Group, Case, Sentence, Status, Location, Raw string
-			RecordRef                                                                        string `json:"record_ref"`
-			BirthYear                                                                        int    `json:"birth_year"`
-			BirthDate                                                                        string `json:"birth_date"`
-			GroupRaw                                                                         string `json:"group_raw"`
-			ArrestDate                                                                       string `json:"arrest_date"`
-		} `json:"records"`
+		Records []roster.RecordView `json:"records"`
 	}
 	if json.Unmarshal([]byte(payload), &p) != nil {
 		return
@@ -369,7 +371,7 @@ func (s *Server) payloadRecords(payload string, cols []column) {
 			if x.Ref != cols[i].Ref {
 				continue
 			}
-			rec := roster.Record{Source: x.Source, Edition: x.Edition, Ref: x.RecordRef, Name: x.Name, BirthYear: x.BirthYear,
+			rec := roster.Record{Source: x.Source, Edition: x.Edition, Ref: x.RecordRef, Name: x.Name, Aliases: x.Aliases, BirthYear: x.BirthYear,
 				BirthDate: x.BirthDate, Gender: x.Gender, Group: x.Group, GroupRaw: x.GroupRaw, Case: x.Case,
 				ArrestDate: x.ArrestDate, Sentence: x.Sentence, Status: x.Status, Location: x.Location, Raw: x.Raw}
 			cols[i].Found, cols[i].Record, cols[i].Parsed = true, rec, s.parseRecordName(rec)

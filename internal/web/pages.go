@@ -67,6 +67,7 @@ type listing struct {
 
 type personView struct {
 	Person    roster.Person
+	Aliases   []string // the other names of every record, once each, sorted
 	Events    []PersonEvent
 	Members   []memberView
 	Columns   []column
@@ -101,6 +102,11 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		bySource[m.Source] = append(bySource[m.Source], m.Edition+" (#"+m.Ref+")")
 	}
 	v.Rows = sideBySide(v.Columns)
+	var aliases [][]string
+	for _, c := range v.Columns {
+		aliases = append(aliases, recordAliases(c.Record))
+	}
+	v.Aliases = roster.MergeAliases(aliases...)
 	srcs, err := s.cfg.Registry.Sources(ctx)
 	if err != nil {
 		s.fail(w, r, err)

@@ -60,7 +60,7 @@ func TestFixtures(t *testing.T) {
 					"birth", "1987", "arrest", "14 November 2023", "charges", "206.3.2, 192.3.2", "sentence", "8 years", "notes", "")}, // Word numbering, not text
 				{6, "paragraph 6", F("ref", "2", "name", "Rzayeva, Günay Arif qızı", "birth", "1994", "arrest", "03.12.2023", "charges", "206.3.2", "notes", "blogger")},
 				{7, "paragraph 7", F("ref", "3", "name", "Kazımlı Orxan V.")},
-				{10, "paragraph 10", F("ref", "5", "name", "Aynur Sabir qızı Kərimova", "notes", "also known as: Aynur Kərimzadə", "birth", "1990", "sentence", "6 years and 6 months", "group", "religious activists")},
+				{10, "paragraph 10", F("ref", "5", "name", "Aynur Sabir qızı Kərimova", "alias", "Aynur Kərimzadə", "notes", "", "birth", "1990", "sentence", "6 years and 6 months", "group", "religious activists")},
 				{13, "paragraph 13", F("ref", "7", "group", "anti-war activists", "charges", "281.2", "arrest", "21 September 2024")},
 			},
 			notes: []string{
@@ -231,7 +231,7 @@ func TestParseTextLayouts(t *testing.T) {
 	}{
 		{"surname comma", "1. Məmmədov, Əli Həsən oğlu, born 1985", roster.FieldName, []string{"Məmmədov, Əli Həsən oğlu"}},
 		{"initial", "1. Quliyev Elvin R.\n2. Quliyev Elvin Rauf oğlu.", roster.FieldName, []string{"Quliyev Elvin R.", "Quliyev Elvin Rauf oğlu"}},
-		{"public name bracketed", "1. Aysel Tağıyeva (Aysel Vüqar qızı Tağıyeva), born 1980", roster.FieldNotes, []string{"also known as: Aysel Tağıyeva"}},
+		{"public name bracketed", "1. Aysel Tağıyeva (Aysel Vüqar qızı Tağıyeva), born 1980", roster.FieldAlias, []string{"Aysel Tağıyeva"}},
 		{"russian dash", "1. Гасымов Вугар Эльман оглы — журналист, арестован 12.03.2024", roster.FieldArrest, []string{"12.03.2024"}},
 		{"born forms", "1. A Bb, born in 1985\n2. A Bb (b. 1986)\n3. A Bb, 1987-ci ildə anadan olub\n4. А Бб, 1988 г.р.\n5. A Bb, born 1989", roster.FieldBirth,
 			[]string{"1985", "1986", "1987", "1988", "1989"}},

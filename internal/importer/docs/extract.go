@@ -25,6 +25,7 @@ var labels = map[roster.Field][]string{
 	roster.FieldArrest: {"date of arrest", "arrest date", "date of detention", "detention date", "arrested", "detained",
 		"arrested on", "detained on", "in custody since",
 		"həbs tarixi", "həbs olunduğu tarix", "həbs edildiyi tarix", "saxlanılma tarixi", "tutulma tarixi", "həbs olunub",
+		"həbs edilib", "həbs olunmuşdur", "həbs edilmişdir", "saxlanılıb", "saxlanılmışdır", "tutulub", "tutulmuşdur",
 		"дата ареста", "дата задержания", "арестован", "арестована", "задержан", "задержана", "под стражей с"},
 	roster.FieldCharges: {"charge", "charges", "article", "articles", "criminal code articles", "criminal code article",
 		"accused under", "charged under", "criminal charges",
@@ -40,15 +41,26 @@ var labels = map[roster.Field][]string{
 	roster.FieldGroup:  {"group", "category", "qrup", "kateqoriya", "группа", "категория"},
 	roster.FieldCase:   {"case", "case name", "iş", "cinayət işi", "дело", "уголовное дело"},
 	roster.FieldGender: {"gender", "sex", "cinsi", "cins", "пол"},
+	roster.FieldAlias: {"pen name", "also known as", "aka", "a.k.a.", "alias", "aliases", "other names", "former name", "maiden name", "nickname",
+		"təxəllüsü", "təxəllüs", "ləqəbi", "ləqəb", "digər adları", "digər adı", "əvvəlki soyadı", "qızlıq soyadı",
+		"псевдоним", "другие имена", "известен как", "известна как", "девичья фамилия", "прежняя фамилия"},
 	fieldNarrative: {"case background", "background", "details", "summary", "notes", "note", "comment", "comments", "description", "circumstances",
 		"işin mahiyyəti", "qısa məlumat", "məlumat", "qeyd", "qeydlər", "işin təsviri", "işin qısa təsviri",
 		"фабула", "суть дела", "описание", "примечание", "примечания", "справка", "обстоятельства дела", "комментарий"},
 }
 
+// dateLabels are the labels Azerbaijani lists write before an arrest date
+// without a colon: "Həbs tarixi 02.10.2021", "həbs edilib 3 oktyabr 2021".
+var dateLabels = []string{
+	"həbs tarixi", "həbs olunduğu tarix", "həbs edildiyi tarix", "saxlanılma tarixi", "tutulma tarixi",
+	"həbs olunub", "həbs edilib", "həbs olunmuşdur", "həbs edilmişdir", "saxlanılıb", "saxlanılmışdır", "tutulub", "tutulmuşdur",
+}
+
 var (
-	labelField = map[string]roster.Field{} // folded label -> field
-	reLabel    *regexp.Regexp              // a label at the start of a line, then ":" (or a dash)
-	reLabelMid *regexp.Regexp              // a further label inside a line, after ";" or "|"
+	labelField  = map[string]roster.Field{} // folded label -> field
+	reLabel     *regexp.Regexp              // a label at the start of a line, then ":" (or a dash)
+	reLabelMid  *regexp.Regexp              // a further label inside a line, after ";" or "|"
+	reLabelDate *regexp.Regexp              // a date label at the start of a line, then a date without a colon
 )
 
 func init() {
@@ -67,6 +79,11 @@ func init() {
 	alt := strings.Join(alts, "|")
 	reLabel = regexp.MustCompile(`(?i)^[\s\-•·*–—]*(` + alt + `)\s*(?:\(\s*[^)]{0,20}\))?\s*(?::|：|\s[-–—]\s)\s*(.*)$`)
 	reLabelMid = regexp.MustCompile(`(?i)[;|]\s*(` + alt + `)\s*(?::|：)`)
+	dates := make([]string, len(dateLabels))
+	for i, l := range dateLabels {
+		dates[i] = labelPattern(l)
+	}
+	reLabelDate = regexp.MustCompile(`(?i)^[\s\-•·*–—]*(` + strings.Join(dates, "|") + `)\s+(` + dateRe + `)` + azDateTail + `(.*)$`)
 }
 
 // labelPattern quotes a label for a case-insensitive regexp, letting i/İ
@@ -106,7 +123,7 @@ func foldLabel(s string) string {
 func matchLabel(s string) ([]labelled, bool) {
 	m := reLabel.FindStringSubmatchIndex(s)
 	if m == nil {
-		return nil, false
+		return matchDateLabel(s)
 	}
 	f, ok := labelField[foldLabel(strings.Trim(s[m[2]:m[3]], " *_"))]
 	if !ok {
@@ -128,6 +145,24 @@ func matchLabel(s string) ([]labelled, bool) {
 		rest = rest[mm[1]:]
 	}
 	out[len(out)-1].value = cleanValue(rest)
+	return out, true
+}
+
+// matchDateLabel reads "Həbs tarixi 02.10.2021" (a date label, no colon,
+// a date): the date is the label's value and what follows it on the line
+// is narrative.
+func matchDateLabel(s string) ([]labelled, bool) {
+	if len(s) > maxScan {
+		return nil, false
+	}
+	m := reLabelDate.FindStringSubmatch(s)
+	if m == nil {
+		return nil, false
+	}
+	out := []labelled{{field: roster.FieldArrest, label: strings.TrimSpace(m[1]), value: m[2]}}
+	if rest := cleanValue(strings.TrimLeft(m[3], " ,;.:—–-")); rest != "" {
+		out = append(out, labelled{field: fieldNarrative, value: rest})
+	}
 	return out, true
 }
 
@@ -157,7 +192,10 @@ const (
 		`|(?:19|20)\d{2})`
 	yearRe = `(?:19|20)\d{2}`
 	azSfx  = `(?:\s*-?\s*(?:c[iıuü]|[iıuü]nc[iıuü]))?`
-	nb     = `(?:^|[^\p{L}\d])` // a non-letter boundary (\b is ASCII-only in Go)
+	// azDateTail is what may follow a date in Azerbaijani: "-ci il",
+	// "-cü ildə", "tarixində".
+	azDateTail = azSfx + `(?:\s+il(?:də|in)?)?(?:\s+tarixində)?`
+	nb         = `(?:^|[^\p{L}\d])` // a non-letter boundary (\b is ASCII-only in Go)
 )
 
 type factRule struct {
@@ -177,7 +215,9 @@ var factRules = []factRule{
 	{roster.FieldBirth, []string{"родил"}, regexp.MustCompile(`(?i)` + nb + `родил(?:ся|ась)\s+(?:в\s+)?(` + dateRe + `)`)},
 	// arrest
 	{roster.FieldArrest, []string{"arrest", "detain", "custody"}, regexp.MustCompile(`(?i)` + nb + `(?:arrested|detained|taken\s+into\s+custody|remanded\s+in\s+custody|in\s+custody\s+since)\s+(?:on\s+|in\s+|since\s+)?(` + dateRe + `)`)},
-	{roster.FieldArrest, []string{"həbs", "saxlanıl", "tutul"}, regexp.MustCompile(`(?i)(` + dateRe + `)` + azSfx + `(?:\s+il(?:də|in)?)?(?:\s+tarixində)?\s+(?:həbs|saxlanıl|tutul)`)},
+	{roster.FieldArrest, []string{"həbs", "saxlanıl", "tutul"}, regexp.MustCompile(`(?i)(` + dateRe + `)` + azDateTail + `\s+(?:həbs|saxlanıl|tutul)`)},
+	// "həbs tarixi 02.10.2021", "həbs edilib: 3 oktyabr 2021", "saxlanılıb 2021-ci ildə"
+	{roster.FieldArrest, []string{"həbs", "saxlanıl", "tutul"}, regexp.MustCompile(`(?i)` + nb + `(?:(?:həbs|tutulma|saxlanılma)\s+tarixi|həbs\s+(?:edilib|olunub|edilmişdir|olunmuşdur)|saxlanılıb|saxlanılmışdır|tutulub|tutulmuşdur)\s*[:\-–—]?\s*(` + dateRe + `)` + azDateTail)},
 	{roster.FieldArrest, []string{"арестов", "задержан", "под стражу"}, regexp.MustCompile(`(?i)` + nb + `(?:арестован[аыо]?|задержан[аыо]?|взят[аыо]?\s+под\s+стражу)\s+(?:в\s+|с\s+)?(` + dateRe + `)`)},
 	// sentence
 	{roster.FieldSentence, []string{"sentenced"}, regexp.MustCompile(`(?i)` + nb + `sentenced\s+to\s+(life(?:\s+imprisonment)?|(?:\d+(?:[.,]5)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)(?:\s+and\s+a\s+half)?\s+years?(?:\s+(?:and\s+)?\d+\s+months?)?(?:\s+(?:in\s+prison|of\s+imprisonment|imprisonment|in\s+jail|in\s+a\s+(?:\p{L}+\s+)?(?:prison|colony)))?|\d+\s+months?(?:\s+(?:in\s+prison|of\s+imprisonment))?)`)},
@@ -315,7 +355,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 var stopwords = map[string]bool{
 	"born": true, "arrested": true, "detained": true, "charged": true, "under": true, "accused": true, "sentenced": true,
 	"was": true, "were": true, "and": true, "the": true, "with": true, "has": true, "been": true, "since": true, "articles": true, "article": true,
-	"ildə": true, "edilib": true, "olunub": true, "anadan": true, "olub": true, "maddələri": true, "maddəsi": true, "ilə": true, "ittiham": true, "olunur": true, "tarixində": true,
+	"ildə": true, "edilib": true, "olunub": true, "tarixi": true, "saxlanılıb": true, "tutulub": true, "anadan": true, "olub": true, "maddələri": true, "maddəsi": true, "ilə": true, "ittiham": true, "olunur": true, "tarixində": true,
 	"арестован": true, "арестована": true, "задержан": true, "задержана": true, "статьям": true, "статье": true, "статьи": true, "обвиняется": true, "приговорен": true, "приговорён": true, "приговорена": true, "года": true, "рождения": true,
 }
 

@@ -20,6 +20,8 @@ func FuzzParseText(f *testing.F) {
 		"Раздел 2. Верующие\n1. Гасымов Вугар Эльман оглы — журналист, арестован 12.03.2024, 1984 г.р.\nВсего: 3\n",
 		"I. Jurnalistlər (1)\n1. Zeynalov, Cavid Elman oğlu (b. 1981), 9 il həbs\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
 		"1. Aysel Tağıyeva (Aysel Vüqar qızı Tağıyeva)\r\n2.\r\n3) \u00a0x\n",
+		"1. Nəsirov Elçin, həbs tarixi 02.10.2021\nHəbs edilib 3 noyabr 2022-ci il, Bakı\n2. Qasımlı Aytən (təxəllüsü Aytən Dalğa)\n",
+		"Məmmədli Tural\nTəxəllüsü: Tural Dəniz\nSaxlanılıb 2021\n\n3. Гасанлы Орхан — известный как Орхан Дальга, also known as\n",
 	} {
 		f.Add(s)
 	}

@@ -65,13 +65,53 @@ func nameOnly(s string) bool {
 	return name != "" && strings.TrimSpace(rest) == "" && n >= 2 && n <= 6
 }
 
+// akaLead are the words that introduce another name of the person, in a
+// bracket after the name ("(təxəllüsü Aytən Dalğa)") or right after it
+// (", also known as Tural Dəniz"). Lower case; longer phrases first.
+var akaLead = []string{
+	"who goes by the pen name", "writing under the pen name", "also known as", "better known as", "known as", "pen name",
+	"a.k.a.", "aka", "alias",
+	"известный под псевдонимом", "известная под псевдонимом", "известный как", "известная как", "известен как",
+	"известна как", "псевдоним", "он же", "она же",
+	"təxəllüsü", "təxəllüs", "ləqəbi", "kimi tanınan", "digər adı",
+}
+
+// cutAkaLead returns s without an akaLead phrase that opens it (and the
+// separators before it), and whether there was one.
+func cutAkaLead(s string) (string, bool) {
+	t := strings.TrimLeft(s, " ,;—–-")
+	for _, l := range akaLead {
+		n := prefixLen(t, utf8.RuneCountInString(l))
+		if !strings.EqualFold(t[:n], l) {
+			continue
+		}
+		if after := t[n:]; after == "" || after[0] == ' ' || after[0] == ':' {
+			return strings.TrimLeft(after, " :"), true
+		}
+	}
+	return s, false
+}
+
+// prefixLen is the byte length of the first n runes of s (all of s when
+// it is shorter).
+func prefixLen(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
 // splitName takes the name off the start of an entry's text. It returns the
 // name as written (the legal form when another form is given in brackets),
 // the other form ("also known as"), and the rest of the text.
 //
 // Handled: "Məmmədov Əli Həsən oğlu, born ...", "Surname, Given Patronymic
 // oğlu, ...", "Surname Given P.", "Фамилия Имя Отчество оглы — журналист",
-// "Leyla Yunus (Leyla Islam qızı Yunusova)".
+// "Leyla Yunus (Leyla Islam qızı Yunusova)", "Qasımlı Aytən (təxəllüsü
+// Aytən Dalğa)", "Tural Məmmədli, also known as Tural Dəniz, ...".
 func splitName(s string) (name, aka, rest string) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimLeft(s, "*_ ")
@@ -106,18 +146,26 @@ func splitName(s string) (name, aka, rest string) {
 	r := strings.TrimSpace(rest)
 	if strings.HasPrefix(r, "(") {
 		if j := strings.IndexByte(r, ')'); j > 0 {
-			inner := strings.TrimSpace(r[1:j])
+			inner, led := cutAkaLead(strings.TrimSpace(r[1:j]))
 			itoks, iend, _ := nameTokens(inner)
-			if len(itoks) >= 2 && iend >= len(strings.TrimRight(inner, ".")) {
+			if (len(itoks) >= 2 || led && len(itoks) == 1) && iend >= len(strings.TrimRight(inner, ".")) {
 				other := strings.Join(itoks, " ")
-				legalInside := hasPatronymic(other) && !hasPatronymic(name) ||
-					hasPatronymic(other) == hasPatronymic(name) && len(itoks) > len(toks)
+				legalInside := !led && (hasPatronymic(other) && !hasPatronymic(name) ||
+					hasPatronymic(other) == hasPatronymic(name) && len(itoks) > len(toks))
 				if legalInside {
 					name, aka = other, name
 				} else {
 					aka = other
 				}
 				rest = r[j+1:]
+			}
+		}
+	}
+	// ", also known as Tural Dəniz", "— псевдоним Орхан Дальга"
+	if aka == "" {
+		if after, ok := cutAkaLead(rest); ok {
+			if atoks, aend, _ := nameTokens(after); len(atoks) > 0 {
+				aka, rest = strings.Trim(strings.Join(atoks, " "), `"'«»“”`), after[aend:]
 			}
 		}
 	}

@@ -451,16 +451,21 @@ func (p *parser) addLabelled(x labelled, line string) {
 		if x.value == "" {
 			return
 		}
-		if old, ok := c.e.Fields[x.field]; ok && old != "" && x.field != roster.FieldGroup && x.field != roster.FieldCase {
+		old, ok := c.e.Fields[x.field]
+		switch {
+		case ok && old == x.value:
+			// the same value again ("Həbs tarixi: 02.10.2021" and "həbs edilib 02.10.2021")
+		case ok && old != "" && x.field != roster.FieldGroup && x.field != roster.FieldCase:
 			c.e.Fields[x.field] = old + "; " + x.value
-		} else {
+		default:
 			c.e.Fields[x.field] = x.value
 		}
 	}
 }
 
-// closeEntry finishes the current entry: facts from the narrative fill
-// the fields no label gave, and the rest goes to the notes.
+// closeEntry finishes the current entry: the other name written with the
+// name joins the aliases, facts from the narrative fill the fields no
+// label gave, and the rest goes to the notes.
 func (p *parser) closeEntry() {
 	c := p.cur
 	if c == nil {
@@ -468,10 +473,14 @@ func (p *parser) closeEntry() {
 	}
 	p.cur = nil
 	c.wrapped = 0
-	var notes []string
 	if c.aka != "" {
-		notes = append(notes, "also known as: "+c.aka)
+		if a := c.e.Fields[roster.FieldAlias]; a != "" {
+			c.e.Fields[roster.FieldAlias] = c.aka + "; " + a
+		} else {
+			c.e.Fields[roster.FieldAlias] = c.aka
+		}
 	}
+	var notes []string
 	rest := strings.TrimSpace(reLeadSep.ReplaceAllString(strings.Join(c.rest, " "), ""))
 	if rest != "" {
 		f := findFacts(rest)
