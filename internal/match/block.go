@@ -15,17 +15,17 @@ import (
 // (a record with a partial name that the key is there to find).
 type blockKey struct {
 	base, refined uint64
-	cap           int
 	gate          uint64 // 0: none
-	gateMax       int
-	seeker        bool // this record looks for others through the key
-	needSeeker    bool // kept only when the block has a seeker
-	maxSize       int  // kept only when the block holds at most this many records (0: any)
+	cap           int32
+	gateMax       int32
+	maxSize       int32 // kept only when the block holds at most this many records (0: any)
+	seeker        bool  // this record looks for others through the key
+	needSeeker    bool  // kept only when the block has a seeker
 }
 
 // refineCap is the block size above which the birth-year and patronymic
 // keys are refined by the initial of the name part they leave out.
-const refineCap = 30
+const refineCap int32 = 30
 
 // blockKeys returns the blocking keys of a prepared record, of its main
 // name and of each alias: the names engine's keys (but for its surname +
@@ -35,12 +35,16 @@ const refineCap = 30
 // a lone surname or an initial meets the full name), and the keys that
 // survive one slip in a surname or given name. Two records are compared
 // when they share at least one key.
-func blockKeys(p *prepared) []blockKey {
-	var keys []blockKey
+//
+// partial says that some record of the run has a partial name (a lone
+// surname or an initial): without one, full names need no surname-only
+// keys.
+func blockKeys(p *prepared, partial bool) []blockKey {
+	keys := make([]blockKey, 0, 16)
 	add := func(k blockKey) { keys = append(keys, k) }
-	nameKeys(p.name, p.birth, add)
+	nameKeys(p.name, p.birth, partial, add)
 	for k := range p.aliases {
-		nameKeys(&p.aliases[k], p.birth, add)
+		nameKeys(&p.aliases[k], p.birth, partial, add)
 	}
 	if len(keys) == 0 && p.name.SurnameKey != "" {
 		add(blockKey{base: fnv64("s\x00" + p.name.SurnameKey)})
@@ -49,7 +53,7 @@ func blockKeys(p *prepared) []blockKey {
 }
 
 // key makes a plain key, refined above cap when refined is not empty.
-func key(base, refined string, cap int) blockKey {
+func key(base, refined string, cap int32) blockKey {
 	k := blockKey{base: fnv64(base), cap: cap}
 	if refined != "" {
 		k.refined = fnv64(refined)
@@ -67,13 +71,13 @@ func sgKey(s, g string) string {
 
 // Gates of the partial-name and slip keys.
 const (
-	loneSurnameMax = 100 // a lone surname is looked up only among at most this many records with it
-	slipGateMax    = 30  // a name looks for its slips only when at most this many records share it
-	slipMaxBlock   = 60  // … and only in blocks of at most this many records (a slip of a common name is lost among its namesakes)
+	loneSurnameMax int32 = 100 // a lone surname is looked up only among at most this many records with it
+	slipGateMax    int32 = 30  // a name looks for its slips only when at most this many records share it
+	slipMaxBlock   int32 = 60  // … and only in blocks of at most this many records (a slip of a common name is lost among its namesakes)
 )
 
 // nameKeys adds the blocking keys of one name.
-func nameKeys(n *names.Name, birth int, add func(blockKey)) {
+func nameKeys(n *names.Name, birth int, partial bool, add func(blockKey)) {
 	for _, k := range n.BlockingKeys() {
 		// Its surname + given-initial key is wider than ours (sg) and its
 		// given + patronymic key is ours (gp); keep any other.
@@ -108,7 +112,7 @@ func nameKeys(n *names.Name, birth int, add func(blockKey)) {
 	// the records with that surname whose given name starts alike; a lone
 	// surname ("Beidemirli") every record with it, unless it is common.
 	// The full names join these blocks only where a partial name is.
-	if s != "" {
+	if s != "" && (partial || partialName(n)) {
 		initial := blockKey{base: fnv64("so\x00" + s + "\x00" + head(g, 1))}
 		lone := blockKey{base: fnv64("so\x00" + s), maxSize: loneSurnameMax}
 		switch {
@@ -137,6 +141,12 @@ func nameKeys(n *names.Name, birth int, add func(blockKey)) {
 			add(blockKey{base: fnv64(sgKey(s, d)), gate: gate, gateMax: slipGateMax, maxSize: slipMaxBlock})
 		}
 	}
+}
+
+// partialName reports a name that has a surname but no given name, or
+// only its initial.
+func partialName(n *names.Name) bool {
+	return n.SurnameCoarse != "" && (n.GivenCoarse == "" || n.GivenInitial)
 }
 
 // deletions returns s with each one of its bytes left out (coarse keys
@@ -182,7 +192,7 @@ func activeKeys(all [][]blockKey) (keys []uint64, off []int32, slip map[int64]bo
 	// Gated keys: kept by their gate, then counted.
 	kept := func(k blockKey) bool {
 		switch {
-		case k.gate != 0 && count[k.gate] > k.gateMax:
+		case k.gate != 0 && int32(count[k.gate]) > k.gateMax:
 			return false
 		case k.needSeeker && seekers[k.base] == 0:
 			return false
@@ -204,7 +214,7 @@ func activeKeys(all [][]blockKey) (keys []uint64, off []int32, slip map[int64]bo
 		start := len(keys)
 		own = own[:0]
 		for _, k := range ks {
-			size := count[k.base] + extra[k.base]
+			size := int32(count[k.base] + extra[k.base])
 			if !kept(k) || (k.maxSize > 0 && size > k.maxSize) {
 				continue
 			}

@@ -40,7 +40,7 @@ func TestBlockingGivesEachPairOnce(t *testing.T) {
 	m := New(recs, Config{Workers: 1})
 	all := make([][]blockKey, len(m.ps))
 	for i := range m.ps {
-		all[i] = blockKeys(&m.ps[i])
+		all[i] = blockKeys(&m.ps[i], true)
 	}
 	keys, off, slip := activeKeys(all)
 	const maxBlock, window = 20, 6

@@ -316,7 +316,10 @@ func (m *Matcher) gammaWith(c *nameCache, i, j int32) gamma {
 	e := &c.names[mix64(k)&(uint64(len(c.names))-1)]
 	if e.key != k {
 		a, b := &m.ps[i], &m.ps[j]
-		fa, fb := bestForms(a, b, func(x, y *names.Name) names.Comparison { return c.cmp.CompareQuick(x, y) })
+		fa, fb := 0, 0
+		if len(a.aliases) > 0 || len(b.aliases) > 0 {
+			fa, fb = bestForms(a, b, func(x, y *names.Name) names.Comparison { return c.cmp.CompareQuick(x, y) })
+		}
 		e.key, e.g = k, nameGamma(c.cmp.CompareQuick(form(a, fa), form(b, fb)))
 	}
 	return e.g | otherGamma(&m.ps[i], &m.ps[j])
@@ -344,10 +347,20 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	res.Stats.Records = len(m.ps)
 	res.Stats.Lists = len(m.lists)
 	// Block.
+	partial := false
+	for i := range m.ps {
+		if partialName(m.ps[i].name) {
+			partial = true
+			break
+		}
+		for k := range m.ps[i].aliases {
+			partial = partial || partialName(&m.ps[i].aliases[k])
+		}
+	}
 	all := make([][]blockKey, len(m.ps))
 	parallel(len(m.ps), cfg.Workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			all[i] = blockKeys(&m.ps[i])
+			all[i] = blockKeys(&m.ps[i], partial)
 		}
 	})
 	keys, off, slip := activeKeys(all)
@@ -373,7 +386,7 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	prior := m.model.PriorWeight()
 	floor := m.reviewFloor()
 	type scored struct {
-		pairs          []Pair
+		pairs          pairChunks
 		c              pairCounts
 		links, reviews int
 		pw             [1 << 12]struct { // pattern weights, direct-mapped
@@ -403,7 +416,7 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 				o.reviews++
 			}
 			if p >= cfg.KeepFloor {
-				o.pairs = append(o.pairs, Pair{A: int(i), B: int(j), Weight: wt, Probability: p})
+				o.pairs.add(Pair{A: int(i), B: int(j), Weight: wt, Probability: p})
 			}
 		})
 	})
@@ -411,14 +424,16 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	n := 0
-	for _, o := range outs {
-		n += len(o.pairs)
+	for w := range outs {
+		n += outs[w].pairs.n
 	}
 	res.Pairs = make([]Pair, 0, n)
 	for w := range outs {
 		o := &outs[w]
-		res.Pairs = append(res.Pairs, o.pairs...)
-		o.pairs = nil
+		for _, c := range o.pairs.chunks {
+			res.Pairs = append(res.Pairs, c...)
+		}
+		o.pairs = pairChunks{}
 		res.Stats.PairsCompared += o.c.given
 		res.Stats.Links += o.links
 		res.Stats.Reviews += o.reviews
@@ -444,6 +459,23 @@ func (m *Matcher) Run(ctx context.Context) (*Result, error) {
 	res.Stats.PairsKept = len(res.Pairs)
 	res.Model = m.model
 	return res, nil
+}
+
+// pairChunks collects pairs in chunks, so that a worker's pairs are never
+// copied as they grow.
+type pairChunks struct {
+	chunks [][]Pair
+	n      int
+}
+
+func (c *pairChunks) add(p Pair) {
+	const size = 1 << 14
+	if k := len(c.chunks); k == 0 || len(c.chunks[k-1]) == size {
+		c.chunks = append(c.chunks, make([]Pair, 0, size))
+	}
+	k := len(c.chunks) - 1
+	c.chunks[k] = append(c.chunks[k], p)
+	c.n++
 }
 
 // emSample is about how many blocked pairs EM reads: above it, a sample.

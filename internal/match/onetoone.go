@@ -32,7 +32,7 @@ import (
 const (
 	minOverlap = 0.02
 	maxOverlap = 0.95
-	o2oIters   = 25
+	o2oIters   = 12
 )
 
 // o2oSum is the summed likelihood ratio of one record's pairs with the
@@ -158,7 +158,7 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 			la, lb := m.ps[pairs[k].A].list, m.ps[pairs[k].B].list
 			prob[x] = o2oProb(ratio[k], sumA[x], overlap[int(la)*nl+int(lb)], size[lb], sumB[x], overlap[int(lb)*nl+int(la)], size[la])
 		}
-		if change < 1e-4 {
+		if change < 1e-3 {
 			break
 		}
 	}

@@ -3,6 +3,7 @@ package names
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Lists print a person's other names — a pen name, a maiden or former
@@ -23,6 +24,16 @@ var aliasPhrases = []string{
 	"он же", "она же",
 	"təxəllüsü", "təxəllüs", "ləqəbi", "ləqəb", "kimi tanınan", "kimi tanınır", "əsl adı", "digər adı",
 }
+
+// phraseFirst holds the first letters of the alias phrases.
+var phraseFirst = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, ph := range aliasPhrases {
+		r, _ := utf8.DecodeRuneInString(ph)
+		m[r] = true
+	}
+	return m
+}()
 
 // phraseStarts indexes the alias phrases, as words, by their first word.
 var phraseStarts = func() map[string][][]string {
@@ -184,10 +195,16 @@ func cutPhrase(s string) (before, after string, ok bool) {
 		return s, "", false // a phrase needs a name before it and one after
 	}
 	folded := make([]string, len(words))
-	for i, w := range words {
-		folded[i] = foldWord(w)
-	}
-	for i := 1; i < len(words); i++ { // a phrase never opens the cell
+	for i := 1; i < len(words)-1; i++ { // a phrase never opens nor ends the cell
+		r, _ := utf8.DecodeRuneInString(words[i])
+		if !phraseFirst[unicode.ToLower(r)] {
+			continue
+		}
+		if folded[i] == "" {
+			for k := i; k < len(words); k++ {
+				folded[k] = foldWord(words[k])
+			}
+		}
 		for _, pw := range phraseStarts[folded[i]] {
 			if i+len(pw) > len(words) || !equalWords(folded[i:i+len(pw)], pw) {
 				continue

@@ -708,7 +708,7 @@ func compareSurname(sc *scratch, a, b *part) pscore {
 	case a.form != b.form:
 		// A misspelt ending can hide the form (Mirzoev, Mirzoea): read
 		// whole, one slip is a typo, not another form of the name.
-		if sim < familyThreshold && abs(float64(len(a.ph)-len(b.ph))) <= 1 {
+		if sim < familyThreshold && sim >= 0.6 && a.ph[0] == b.ph[0] && abs(float64(len(a.ph)-len(b.ph))) <= 1 {
 			if c2, r2, e2 := distance(sc, a.phs, b.phs); e2 == 1 {
 				if s2 := simOf(c2, a.ph, b.ph); s2 >= familyThreshold-0.1 {
 					p.rules, ps.Sim, ps.Edits, ps.Relation = r2, s2, e2, "typo"

@@ -59,6 +59,15 @@ var titles = map[string]bool{
 	"opposition": true, "müxalifətçi": true, "оппозиционер": true, "scholar": true, "researcher": true, "tədqiqatçı": true,
 	"исследователь": true, "politician": true, "siyasətçi": true, "политик": true, "student": true, "tələbə": true, "студент": true,
 }
+// titleKeys are the fine keys of the titles: a cheap first test.
+var titleKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for t := range titles {
+		m[FineKey(t)] = true
+	}
+	return m
+}()
+
 var prefixes = map[string]bool{"mir": true, "seyid": true, "seyyid": true, "sayyid": true, "sayid": true, "seid": true, "seyd": true}
 
 // Russian-style patronymic endings, as phonemes (ovich/evich/ovna/evna).
@@ -112,7 +121,7 @@ func newTok(w string, az bool) ptok {
 		t.kind = kHonPost
 	case honPre[t.fine] != "":
 		t.kind = kHonPre
-	case titles[strings.ToLower(strings.TrimRight(t.text, "."))]:
+	case titleKeys[t.fine] && titles[strings.ToLower(strings.TrimRight(t.text, "."))]:
 		t.kind = kTitle
 	case utf8.RuneCountInString(t.text) == 1:
 		t.kind = kInitial
