@@ -45,12 +45,11 @@ func search(t Table, criterion string, forward bool) (fits []Fit, leftOut int) {
 		// when a smaller model's does not: check the largest model, and
 		// each model only when all those one interaction smaller exist.
 		check := slices.Contains(t.Counts[1:], 0) && !mleExists(t, Model{Interactions: xs})
-		missing := make([]bool, 1<<uint(len(xs)))
-		for mask := 0; mask < 1<<uint(len(xs)); mask++ {
-			var m Model
-			for n, x := range xs {
+		models := allModels(k)
+		missing := make([]bool, len(models))
+		for mask, m := range models {
+			for n := range xs {
 				if mask&(1<<uint(n)) != 0 {
-					m.Interactions = append(m.Interactions, x)
 					missing[mask] = missing[mask] || (check && missing[mask&^(1<<uint(n))])
 				}
 			}
@@ -108,6 +107,21 @@ func search(t Table, criterion string, forward bool) (fits []Fit, leftOut int) {
 		}
 		cur = best
 	}
+}
+
+// allModels lists every model of two-way interactions of k lists; model
+// number mask has interaction n of allInteractions when bit n is set.
+func allModels(k int) []Model {
+	xs := allInteractions(k)
+	out := make([]Model, 1<<uint(len(xs)))
+	for mask := range out {
+		for n, x := range xs {
+			if mask&(1<<uint(n)) != 0 {
+				out[mask].Interactions = append(out[mask].Interactions, x)
+			}
+		}
+	}
+	return out
 }
 
 // tryFit fits m and reports whether it gave a usable estimate.
