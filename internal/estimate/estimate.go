@@ -155,16 +155,16 @@ type Refusal struct {
 
 // Warning codes.
 const (
-	WarnEmptyList    = "empty-list"     // a list holds nobody here; left out
-	WarnCopy         = "copy"           // Lists[0] looks like a copy of Lists[1]; merged
-	WarnSpan         = "editions-span"  // the editions span Months months: is the population closed?
-	WarnTwoLists     = "two-lists"      // only two lists: their independence cannot be checked
-	WarnSmallOverlap = "small-overlap"  // Lists share only Count persons
-	WarnFewPersons   = "few-persons"    // only Count persons observed
-	WarnUnbounded    = "unbounded"      // no upper limit
+	WarnEmptyList    = "empty-list"      // a list holds nobody here; left out
+	WarnCopy         = "copy"            // Lists[0] looks like a copy of Lists[1]; merged
+	WarnSpan         = "editions-span"   // the editions span Months months: is the population closed?
+	WarnTwoLists     = "two-lists"       // only two lists: their independence cannot be checked
+	WarnSmallOverlap = "small-overlap"   // Lists share only Count persons
+	WarnFewPersons   = "few-persons"     // only Count persons observed
+	WarnUnbounded    = "unbounded"       // no upper limit
 	WarnSensitive    = "model-sensitive" // close models disagree: totals from Low to High
 	WarnLeftOut      = "models-left-out" // Count models have no estimate (empty cells)
-	WarnLinks        = "links"          // link uncertainty causes Share of the width
+	WarnLinks        = "links"           // link uncertainty causes Share of the width
 	WarnBootFailed   = "bootstrap-failed"
 )
 

@@ -156,4 +156,3 @@ func TestAgainstR(t *testing.T) {
 		}
 	}
 }
-
