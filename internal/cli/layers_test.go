@@ -25,6 +25,8 @@ func TestLayers(t *testing.T) {
 		"internal/cluster":       {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/review"}, imports: pure},
 		"internal/review":        {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
 		"internal/eval":          {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		"internal/estimate":      {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/match", mod + "internal/names"}, imports: pure},
+		"internal/i18n":          {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
 		"internal/synth":         {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer":      {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer/docs": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http", "os"}},

@@ -155,5 +155,6 @@ func commands(g *globalOptions) []*cobra.Command {
 		newDiffCmd(g),
 		newExportCmd(g),
 		newNamesCmd(g),
+		newEstimateCmd(g),
 	}
 }

@@ -1,19 +1,25 @@
 package estimate
 
+import "math"
+
 // A list that copies another is not an independent capture: nearly all
-// its persons are on the other list, far more than the other list's reach
-// among everyone else would explain.
+// its persons are on the other list, and so many that chance cannot
+// explain it.
 const (
-	copyShare    = 0.95 // at least this share of the copy is on the original
-	copyExpected = 5.0  // and independence would have left at least this many of them off it
+	copyShare = 0.95  // at least this share of the copy is on the original
+	copyP     = 0.001 // and the chance of so few outside it, were the lists independent, is below this
 )
 
 // findCopy returns the first list (by index) that looks like a copy of
 // another, the list it copies and how many persons they share. When two
 // lists copy each other, the smaller one (then the later one) is the copy.
+//
+// Were the lists independent, the persons of list i outside list j would
+// be a random draw of |i| from the n persons observed, of whom n − |j| are
+// outside j: hypergeometric. A copy is a list with at least 95% of its
+// persons on the other and a lower-tail probability below 0.001.
 func findCopy(t Table) (cp, orig, shared int, ok bool) {
-	n := float64(t.Observed())
-	bestI, bestJ, bestShared := -1, -1, 0
+	n := t.Observed()
 	for i := range t.Lists {
 		ni := t.ListTotal(i)
 		for j := range t.Lists {
@@ -25,24 +31,35 @@ func findCopy(t Table) (cp, orig, shared int, ok bool) {
 			if float64(m) < copyShare*float64(ni) {
 				continue
 			}
-			// How often j holds persons who are not on i.
-			others := n - float64(ni)
-			if others <= 0 {
-				continue
-			}
-			reach := float64(nj-m) / others
-			if (1-reach)*float64(ni) < copyExpected {
-				continue
-			}
 			if ni > nj || (ni == nj && i < j) {
 				continue // j is the copy of the two; it is found in its own turn
 			}
-			if bestI < 0 {
-				bestI, bestJ, bestShared = i, j, m
+			if hyperLowerTail(ni-m, n, n-nj, ni) < copyP {
+				return i, j, m, true
 			}
 		}
 	}
-	return bestI, bestJ, bestShared, bestI >= 0
+	return -1, -1, 0, false
+}
+
+// hyperLowerTail is P(X ≤ k) for X hypergeometric: draws from a population
+// of size pop holding succ successes.
+func hyperLowerTail(k, pop, succ, draws int) float64 {
+	lchoose := func(a, b int) float64 {
+		if b < 0 || b > a {
+			return math.Inf(-1)
+		}
+		x, _ := math.Lgamma(float64(a + 1))
+		y, _ := math.Lgamma(float64(b + 1))
+		z, _ := math.Lgamma(float64(a - b + 1))
+		return x - y - z
+	}
+	total := lchoose(pop, draws)
+	p := 0.0
+	for x := 0; x <= k; x++ {
+		p += math.Exp(lchoose(succ, x) + lchoose(pop-succ, draws-x) - total)
+	}
+	return p
 }
 
 // mergeInto moves the persons of list cp onto list orig and drops cp.

@@ -1,8 +1,10 @@
 package estimate
 
 import (
+	"encoding/csv"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -403,8 +405,10 @@ func TestLinkUncertainty(t *testing.T) {
 	if !(le.Low < r.Estimate && le.SD > 0 && le.Share > 0 && le.Share < 1) {
 		t.Errorf("links %+v around %v", le, r.Estimate)
 	}
-	if !(le.Lower <= r.Lower && le.Upper > r.Upper) {
-		t.Errorf("the interval with links %v–%v is not wider than %v–%v", le.Lower, le.Upper, r.Lower, r.Upper)
+	// Joining persons can only lower the estimate here: the interval with
+	// links reaches further down and keeps the sampling interval.
+	if !(le.Lower < r.Lower && le.Upper >= r.Upper && le.High < r.Estimate) {
+		t.Errorf("the interval with links %v–%v (estimates %v–%v) against %v–%v", le.Lower, le.Upper, le.Low, le.High, r.Lower, r.Upper)
 	}
 }
 
@@ -416,5 +420,56 @@ func TestOptionsCheck(t *testing.T) {
 	}
 	if err := (Options{}).Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestHyperLowerTail(t *testing.T) {
+	// cdr and fpp of the demo lists: 40 persons, fpp holds 36, cdr 32, of
+	// whom 1 is outside fpp: P(X ≤ 1) = 1,566,873 / 76,904,685.
+	if got, want := hyperLowerTail(1, 40, 4, 32), 1566873.0/76904685; math.Abs(got-want) > 1e-12 {
+		t.Errorf("hyperLowerTail = %v, want %v", got, want)
+	}
+	if got := hyperLowerTail(32, 40, 4, 32); math.Abs(got-1) > 1e-12 {
+		t.Errorf("the whole tail = %v", got)
+	}
+}
+
+// TestBenchTruth estimates from the true persons of fixtures/bench (300
+// made-up persons, 291 of them on a list): every criterion's interval
+// holds 300.
+func TestBenchTruth(t *testing.T) {
+	f, err := os.Open("../../fixtures/bench/truth.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := map[string][]string{}
+	for _, r := range rows[1:] { // source,edition,record_ref,person
+		if !slices.Contains(on[r[3]], r[0]) {
+			on[r[3]] = append(on[r[3]], r[0])
+		}
+	}
+	var ps []Person
+	for id, ls := range on {
+		ps = append(ps, Person{ID: id, Lists: ls})
+	}
+	slices.SortFunc(ps, func(a, b Person) int { return strings.Compare(a.ID, b.ID) })
+	var lists []List
+	for _, l := range benchLists {
+		lists = append(lists, List{Name: l})
+	}
+	for _, c := range Criteria {
+		r, err := Estimate(Input{Lists: lists, Persons: ps, Options: Options{Criterion: c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d listed, %s: %.1f (%.1f–%.1f)", c, r.Observed, r.Model.Name, r.Estimate, r.Lower, r.Upper)
+		if r.Observed != 291 || !(r.Lower <= 300 && 300 <= r.Upper) {
+			t.Errorf("%s: %d listed, interval %.1f–%.1f does not hold the 300 persons", c, r.Observed, r.Lower, r.Upper)
+		}
 	}
 }

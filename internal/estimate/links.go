@@ -3,6 +3,8 @@ package estimate
 import (
 	"math"
 	"slices"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // LinkEffect is how much the uncertain links move the estimate.
@@ -14,9 +16,9 @@ type LinkEffect struct {
 	Low  float64 `json:"low"`
 	High float64 `json:"high"`
 	SD   float64 `json:"sd"`
-	// Share is the part of the interval's width the links cause: the
-	// interval widened by the link variation (Lower, Upper) is this much
-	// wider than the sampling interval alone.
+	// Lower and Upper are the interval with the links' uncertainty added
+	// (never narrower than the sampling interval); Share is the part of
+	// its width the links cause.
 	Share float64 `json:"share"`
 	Lower float64 `json:"lower"`
 	Upper float64 `json:"upper"`
@@ -125,18 +127,45 @@ func linkUncertainty(in Input, lists []List, r Result, o Options) LinkEffect {
 		le.SD += (v - mean) * (v - mean)
 	}
 	le.SD = math.Sqrt(le.SD / float64(len(kept)-1))
-	// The sampling interval's spread as a standard deviation, and the
-	// interval widened by both.
-	z := math.Sqrt(chi2Quantile1(o.Level))
-	if math.IsInf(r.Upper, 1) || math.IsNaN(r.Upper) || r.Upper <= r.Lower {
-		le.Lower, le.Upper = r.Lower, r.Upper
+	// Each resample is a way the links might be; around its estimate the
+	// sampling error spreads as the interval says (a normal with the
+	// interval's half-widths below and above). The interval with links is
+	// the 2.5% and 97.5% points of that mixture, and at least the sampling
+	// interval.
+	le.Lower, le.Upper = r.Lower, r.Upper
+	if math.IsNaN(r.Lower) || math.IsNaN(r.Upper) {
 		return le
 	}
-	sdS := (r.Upper - r.Lower) / (2 * z)
-	f := math.Sqrt(1 + le.SD*le.SD/(sdS*sdS))
-	le.Lower = math.Max(float64(minObserved), r.Estimate-(r.Estimate-r.Lower)*f)
-	le.Upper = r.Estimate + (r.Upper-r.Estimate)*f
-	le.Share = 1 - 1/f
+	z := math.Sqrt(chi2Quantile1(o.Level))
+	sdLo, sdHi := math.Max((r.Estimate-r.Lower)/z, 1e-9), (r.Upper-r.Estimate)/z
+	cdf := func(x float64) float64 {
+		sum := 0.0
+		for _, v := range kept {
+			sd := sdLo
+			if x > v {
+				sd = sdHi
+			}
+			sum += distuv.UnitNormal.CDF((x - v) / sd)
+		}
+		return sum / float64(len(kept))
+	}
+	q := func(p float64) float64 {
+		a, b := kept[0]-12*sdLo, kept[len(kept)-1]+12*sdHi
+		for range 200 {
+			mid := (a + b) / 2
+			if cdf(mid) < p {
+				a = mid
+			} else {
+				b = mid
+			}
+		}
+		return (a + b) / 2
+	}
+	le.Lower = math.Min(r.Lower, math.Max(float64(minObserved), q((1-o.Level)/2)))
+	if !math.IsInf(r.Upper, 1) {
+		le.Upper = math.Max(r.Upper, q(1-(1-o.Level)/2))
+		le.Share = 1 - (r.Upper-r.Lower)/(le.Upper-le.Lower)
+	}
 	return le
 }
 
