@@ -183,7 +183,7 @@ func estimateDataOf(rows []store.ExportRow, pairs []store.BandPair, editionDate,
 		d.Lists = append(d.Lists, estimate.List{Name: src, Edition: ed})
 	}
 	slices.SortFunc(d.Lists, func(a, b estimate.List) int { return strings.Compare(a.Name, b.Name) })
-	on := map[string][]string{}            // person -> sources
+	on := map[string][]string{}           // person -> sources
 	groups := map[string]map[string]int{} // person -> group -> records
 	unplaced := 0
 	byRef := map[roster.RecordRef]string{}
@@ -473,7 +473,7 @@ type estimateJSON struct {
 	Model          *modelJSON          `json:"model,omitempty"`
 	Chapman        *float64            `json:"chapman,omitempty"`
 	Refused        *messageJSON        `json:"refused,omitempty"`
-	Lists          []estimateListJSON          `json:"lists"`
+	Lists          []estimateListJSON  `json:"lists"`
 	Merged         [][2]string         `json:"merged,omitempty"`
 	Overlap        []overlapJSON       `json:"overlap"`
 	Models         []modelJSON         `json:"models"`

@@ -17,7 +17,9 @@ func TestReviewBandPairs(t *testing.T) {
 	ctx := context.Background()
 	s := MustOpen(t)
 	now := time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)
-	ref := func(src, r string) roster.RecordRef { return roster.RecordRef{Source: src, Edition: "2025-06-01", Ref: r} }
+	ref := func(src, r string) roster.RecordRef {
+		return roster.RecordRef{Source: src, Edition: "2025-06-01", Ref: r}
+	}
 	pair := func(a, b roster.RecordRef, p float64, band string) store.PairRow {
 		return store.PairRow{A: a, B: b, Probability: p, Band: band}
 	}
