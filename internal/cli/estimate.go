@@ -15,6 +15,7 @@ import (
 
 	"github.com/roster-coalition/roster/internal/estimate"
 	"github.com/roster-coalition/roster/internal/i18n"
+	"github.com/roster-coalition/roster/internal/report"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
 )
@@ -124,7 +125,7 @@ func runEstimate(ctx context.Context, opts *estimateOptions) error {
 		return err
 	}
 	if est.Overall.Refused != nil {
-		return errors.New("no estimate: " + refusalText(i18n.New(i18n.English), est.Overall.Refused))
+		return errors.New("no estimate: " + report.Refusal(i18n.New(i18n.English), est.Overall.Refused))
 	}
 	return nil
 }
@@ -286,62 +287,6 @@ func estimateAll(d estimateData, o estimate.Options, byGroup bool) (estimates, e
 	return out, nil
 }
 
-// Wording shared by the text output and the report.
-
-func refusalText(p *i18n.Printer, r *estimate.Refusal) string {
-	switch r.Code {
-	case estimate.RefuseIsolated:
-		return p.T("estimate.refused."+r.Code, strings.Join(r.Lists, ", "))
-	default:
-		return p.T("estimate.refused." + r.Code)
-	}
-}
-
-func warningText(p *i18n.Printer, w estimate.Warning) string {
-	key := "estimate.warn." + w.Code
-	switch w.Code {
-	case estimate.WarnEmptyList:
-		return p.T(key, w.Lists[0])
-	case estimate.WarnCopy:
-		return p.T(key, w.Lists[0], w.Lists[1], w.Count, w.Of)
-	case estimate.WarnSpan:
-		return p.T(key, w.Months, p.Date(w.From), p.Date(w.To))
-	case estimate.WarnSmallOverlap:
-		return p.T(key, w.Lists[0], w.Lists[1], w.Count)
-	case estimate.WarnFewPersons:
-		return p.T(key, w.Count)
-	case estimate.WarnSensitive:
-		return p.T(key, p.Int(int(math.Round(w.Low))), p.Int(int(math.Round(w.High))))
-	case estimate.WarnLeftOut, estimate.WarnBootFailed:
-		return p.T(key, w.Count, w.Of)
-	case estimate.WarnLinks:
-		return p.T(key, w.Count, p.Percent(w.Share))
-	default:
-		return p.T(key)
-	}
-}
-
-var assumptionKeys = []string{"estimate.assume.closed", "estimate.assume.matching", "estimate.assume.dependence", "estimate.assume.copies"}
-
-// modelName names a model in the printer's language.
-func modelName(p *i18n.Printer, c estimate.Candidate) string {
-	if len(c.Interactions) == 0 {
-		return p.T("estimate.model.independence")
-	}
-	return c.Name
-}
-
-// count rounds an estimate to whole persons.
-func count(p *i18n.Printer, x float64) string {
-	if math.IsInf(x, 1) {
-		return "∞"
-	}
-	if math.IsNaN(x) {
-		return "?"
-	}
-	return p.Int(int(math.Round(x)))
-}
-
 func writeEstimateText(w io.Writer, est estimates, p *i18n.Printer) error {
 	r := est.Overall
 	fmt.Fprintf(w, "Lists: ")
@@ -357,19 +302,19 @@ func writeEstimateText(w io.Writer, est estimates, p *i18n.Printer) error {
 	}
 	writeOverlap(w, r.Table)
 	if r.Refused != nil {
-		fmt.Fprintf(w, "\n%s\n", refusalText(p, r.Refused))
+		fmt.Fprintf(w, "\n%s\n", report.Refusal(p, r.Refused))
 	} else {
-		fmt.Fprintf(w, "\nModel (chosen by %s): %s\n", p.T("estimate.criterion."+r.Criterion), modelName(p, r.Model))
+		fmt.Fprintf(w, "\nModel (chosen by %s): %s\n", p.T("estimate.criterion."+r.Criterion), report.ModelName(p, r.Model))
 		fmt.Fprintf(w, "Estimate: %s persons in all, %d%% interval %s–%s (%s); %d listed, about %s on no list\n",
-			count(p, r.Estimate), int(math.Round(r.Level*100)), count(p, r.Lower), count(p, r.Upper),
-			p.T("estimate.interval."+r.Interval), r.Observed, count(p, r.Unseen))
+			report.Count(p, r.Estimate), int(math.Round(r.Level*100)), report.Count(p, r.Lower), report.Count(p, r.Upper),
+			p.T("estimate.interval."+r.Interval), r.Observed, report.Count(p, r.Unseen))
 		if r.Table.K() == 2 {
 			fmt.Fprintf(w, "Two lists: the estimate is Chapman's (n1+1)(n2+1)/(m+1) − 1; the model's is Lincoln–Petersen's n1·n2/m.\n")
 		}
 		writeModels(w, r, p)
 		if le := r.Links; le != nil && le.Pairs > 0 {
 			fmt.Fprintf(w, "\nUncertain links: %d review-band pairs, %d resamples: the estimate ranges %s–%s (sd %s); with them the interval is %s–%s (they cause %s of its width)\n",
-				le.Pairs, le.Resamples, count(p, le.Low), count(p, le.High), p.Decimal(le.SD, 1), count(p, le.Lower), count(p, le.Upper), p.Percent(le.Share))
+				le.Pairs, le.Resamples, report.Count(p, le.Low), report.Count(p, le.High), p.Decimal(le.SD, 1), report.Count(p, le.Lower), report.Count(p, le.Upper), p.Percent(le.Share))
 		} else {
 			fmt.Fprintf(w, "\nUncertain links: none in the review band\n")
 		}
@@ -377,11 +322,11 @@ func writeEstimateText(w io.Writer, est estimates, p *i18n.Printer) error {
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(w, "\nWarnings\n")
 		for _, wn := range r.Warnings {
-			fmt.Fprintf(w, "- %s\n", warningText(p, wn))
+			fmt.Fprintf(w, "- %s\n", report.Warning(p, wn))
 		}
 	}
 	fmt.Fprintf(w, "\nWhat the estimate assumes\n")
-	for _, k := range assumptionKeys {
+	for _, k := range report.Assumptions {
 		fmt.Fprintf(w, "- %s\n", p.T(k))
 	}
 	if len(est.Groups) > 0 {
@@ -428,8 +373,8 @@ func writeModels(w io.Writer, r estimate.Result, p *i18n.Printer) {
 		if c.Chosen {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s–%s\n", mark, modelName(p, c), c.Params, c.Deviance,
-			c.AIC, c.DeltaAIC, c.BIC, c.DeltaBIC, count(p, c.Unseen), count(p, c.Total), count(p, c.Lower), count(p, c.Upper))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s–%s\n", mark, report.ModelName(p, c), c.Params, c.Deviance,
+			c.AIC, c.DeltaAIC, c.BIC, c.DeltaBIC, report.Count(p, c.Unseen), report.Count(p, c.Total), report.Count(p, c.Lower), report.Count(p, c.Upper))
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "(* the chosen model; the intervals are each model's profile likelihood)")
@@ -445,15 +390,15 @@ func writeGroupEstimates(w io.Writer, gs []groupEstimate, p *i18n.Printer) {
 			names[i] = l.Name
 		}
 		if g.Refused != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t–\t–\t–\t%s\n", g.Group, strings.Join(names, " "), g.Observed, refusalText(p, g.Refused))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t–\t–\t–\t%s\n", g.Group, strings.Join(names, " "), g.Observed, report.Refusal(p, g.Refused))
 			continue
 		}
 		note := ""
 		if n := len(g.Warnings); n > 0 {
 			note = fmt.Sprintf("%d warnings (see --json)", n)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s–%s\t%s\t%s\n", g.Group, strings.Join(names, " "), g.Observed, count(p, g.Estimate),
-			count(p, g.Lower), count(p, g.Upper), modelName(p, g.Model), note)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s–%s\t%s\t%s\n", g.Group, strings.Join(names, " "), g.Observed, report.Count(p, g.Estimate),
+			report.Count(p, g.Lower), report.Count(p, g.Upper), report.ModelName(p, g.Model), note)
 	}
 	tw.Flush()
 }
@@ -562,10 +507,10 @@ func resultJSON(r estimate.Result, p *i18n.Printer) estimateJSON {
 		j.Overlap = append(j.Overlap, overlapJSON{Lists: c.Lists, Persons: c.Count})
 	}
 	for _, w := range r.Warnings {
-		j.Warnings = append(j.Warnings, messageJSON{Code: w.Code, Lists: w.Lists, Message: warningText(p, w)})
+		j.Warnings = append(j.Warnings, messageJSON{Code: w.Code, Lists: w.Lists, Message: report.Warning(p, w)})
 	}
 	if r.Refused != nil {
-		j.Refused = &messageJSON{Code: r.Refused.Code, Lists: r.Refused.Lists, Message: refusalText(p, r.Refused)}
+		j.Refused = &messageJSON{Code: r.Refused.Code, Lists: r.Refused.Lists, Message: report.Refusal(p, r.Refused)}
 		return j
 	}
 	j.Estimate, j.Lower, j.Upper, j.Unseen = num(r.Estimate), num(r.Lower), num(r.Upper), num(r.Unseen)
@@ -587,7 +532,7 @@ func resultJSON(r estimate.Result, p *i18n.Printer) estimateJSON {
 
 func estimateJSONOf(est estimates, p *i18n.Printer) estimateJSON {
 	j := resultJSON(est.Overall, p)
-	for _, k := range assumptionKeys {
+	for _, k := range report.Assumptions {
 		j.Assumptions = append(j.Assumptions, p.T(k))
 	}
 	for _, g := range est.Groups {

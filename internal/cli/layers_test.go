@@ -27,6 +27,7 @@ func TestLayers(t *testing.T) {
 		"internal/eval":          {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
 		"internal/estimate":      {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/match", mod + "internal/names"}, imports: pure},
 		"internal/i18n":          {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		"internal/report":        {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
 		"internal/synth":         {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer":      {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer/docs": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http", "os"}},

@@ -156,5 +156,6 @@ func commands(g *globalOptions) []*cobra.Command {
 		newExportCmd(g),
 		newNamesCmd(g),
 		newEstimateCmd(g),
+		newReportCmd(g),
 	}
 }

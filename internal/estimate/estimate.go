@@ -145,12 +145,18 @@ const (
 	RefuseTooFewLists = "too-few-lists" // fewer than two lists hold anyone
 	RefuseIsolated    = "isolated-list" // a list shares nobody with the others
 	RefuseNoModel     = "no-model"      // no model has an estimate
+	RefuseFewPersons  = "few-persons"   // fewer than MinPersons persons observed
 )
+
+// MinPersons is the fewest persons an estimate is made from: below it the
+// table is too sparse for any model to mean much.
+const MinPersons = 10
 
 // Refusal is why there is no estimate.
 type Refusal struct {
 	Code  string   `json:"code"`
 	Lists []string `json:"lists,omitempty"`
+	Count int      `json:"count,omitempty"` // few-persons: how many there are
 }
 
 // Warning codes.
@@ -333,6 +339,9 @@ func keepLists(lists []List, drop map[int]bool) []List {
 
 // refuse checks that the table can identify an estimate at all.
 func refuse(t Table) *Refusal {
+	if n := t.Observed(); n < MinPersons {
+		return &Refusal{Code: RefuseFewPersons, Count: n}
+	}
 	if t.K() < 2 {
 		return &Refusal{Code: RefuseTooFewLists, Lists: slices.Clone(t.Lists)}
 	}

@@ -117,13 +117,10 @@ func (p *Printer) lookup(key string) string {
 	return "[" + key + "]"
 }
 
-// T prints the message key with args.
+// T prints the message key with args. Every message is a format: a
+// percent sign is written %%.
 func (p *Printer) T(key string, args ...any) string {
-	m := p.lookup(key)
-	if len(args) == 0 {
-		return m
-	}
-	return fmt.Sprintf(m, args...)
+	return fmt.Sprintf(p.lookup(key), args...)
 }
 
 // N prints the plural form of key for the count n; n is the message's
