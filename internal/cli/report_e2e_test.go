@@ -72,8 +72,9 @@ func TestReportDeterministic(t *testing.T) {
 // charts in that language, logs no console error and sends no request
 // beyond its own file; its screenshot is not empty and it prints to A4.
 // Screenshots go to $ROSTER_SCREENSHOT_DIR (or a temporary directory) as
-// report-LANG.png (the whole page) and report-LANG-top.png (the first
-// screen, as the README shows it).
+// report-LANG.png (the whole page), report-LANG-top.png (the first 2250
+// pixels: the tables and the overlap chart) and report-LANG-estimate.png
+// (the estimate section), as the README shows them.
 func TestBrowserReport(t *testing.T) {
 	bin := chromium(t)
 	g := demoDB(t)
@@ -98,7 +99,7 @@ func TestBrowserReport(t *testing.T) {
 		chromedp.Flag("disable-default-apps", true),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 1500),
+		chromedp.WindowSize(1200, 2250),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -203,7 +204,12 @@ func TestBrowserReport(t *testing.T) {
 				t.Fatalf("screenshot: %v", err)
 			}
 			checkScreenshot(t, top)
-			for name, b := range map[string][]byte{"report-" + string(l) + ".png": full, "report-" + string(l) + "-top.png": top} {
+			est, err := chromedp.Run(bctx, chromedp.Screenshot(chromedp.ID("estimate")))
+			if err != nil {
+				t.Fatalf("screenshot: %v", err)
+			}
+			for name, b := range map[string][]byte{"report-" + string(l) + ".png": full, "report-" + string(l) + "-top.png": top,
+				"report-" + string(l) + "-estimate.png": est} {
 				if err := os.WriteFile(filepath.Join(shots, name), b, 0o644); err != nil {
 					t.Fatal(err)
 				}
