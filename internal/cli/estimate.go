@@ -540,3 +540,18 @@ func estimateJSONOf(est estimates, p *i18n.Printer) estimateJSON {
 	}
 	return j
 }
+
+// demoEstimate is the demo's last step: the estimate, and where the
+// report goes.
+func demoEstimate(ctx context.Context, g *globalOptions) error {
+	w := g.Stdout
+	fmt.Fprintln(w, "\n== How many are there? The estimate from the lists' overlap")
+	fmt.Fprintln(w, "$ roster estimate")
+	err := runEstimate(ctx, &estimateOptions{globalOptions: g, Criterion: estimate.ByBIC, Interval: estimate.Profile,
+		Resamples: 500, LinkResamples: 200, Seed: 1, Models: 5})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nThe publication report: roster report --lang az|ru|en -o DIR (writes DIR/index.html)")
+	return nil
+}
