@@ -23,10 +23,10 @@ const exhaustiveLists = 5
 
 // search fits the candidate models of t and returns the fits whose
 // estimate exists, in the order visited, and how many were left out
-// because their maximum-likelihood estimate does not exist. With forward
-// (or more than exhaustiveLists lists) it searches forward from
+// because their maximum-likelihood estimate does not exist. With
+// forwardOnly (or more than exhaustiveLists lists) it searches forward from
 // independence instead of fitting every model.
-func search(t Table, criterion string, forward bool) (fits []Fit, leftOut int) {
+func search(t Table, criterion string, forwardOnly bool) (fits []Fit, leftOut int) {
 	k := t.K()
 	if k < 3 {
 		// With two lists the interaction would leave no degree of freedom
@@ -40,7 +40,7 @@ func search(t Table, criterion string, forward bool) (fits []Fit, leftOut int) {
 		return fits, leftOut
 	}
 	xs := allInteractions(k)
-	if k <= exhaustiveLists && !forward {
+	if k <= exhaustiveLists && !forwardOnly {
 		// A model's estimate exists when a larger model's does, and not
 		// when a smaller model's does not: check the largest model, and
 		// each model only when all those one interaction smaller exist.
@@ -74,11 +74,21 @@ func search(t Table, criterion string, forward bool) (fits []Fit, leftOut int) {
 		}
 		return f.AIC
 	}
-	cur, ok := tryFit(t, Model{})
+	_, fits, leftOut, _ = forward(t, score, func(cur, next Fit) bool { return score(next) < score(cur) })
+	return fits, leftOut
+}
+
+// forward walks from independence: at each step it fits every model one
+// interaction larger (those whose estimate exists), takes the best by
+// score, and goes on to it while accept says so. It returns where it
+// stopped, every fit it made and how many models it left out.
+func forward(t Table, score func(Fit) float64, accept func(cur, next Fit) bool) (cur Fit, fits []Fit, leftOut int, ok bool) {
+	cur, ok = tryFit(t, Model{})
 	if !ok {
-		return nil, 1
+		return Fit{}, nil, 1, false
 	}
 	fits = append(fits, cur)
+	xs := allInteractions(t.K())
 	hasZero := slices.Contains(t.Counts[1:], 0)
 	for {
 		var best Fit
@@ -102,8 +112,8 @@ func search(t Table, criterion string, forward bool) (fits []Fit, leftOut int) {
 				best, found = f, true
 			}
 		}
-		if !found || score(best) >= score(cur) {
-			return fits, leftOut
+		if !found || !accept(cur, best) {
+			return cur, fits, leftOut, true
 		}
 		cur = best
 	}
@@ -159,43 +169,19 @@ func best(fits []Fit, criterion string) int {
 // AIC or the best one is not significant. Models whose estimate does not
 // exist are not considered.
 func stepwise(t Table, pThreshold float64) (Fit, bool) {
-	cur, ok := tryFit(t, Model{})
-	if !ok {
-		return Fit{}, false
-	}
 	if t.K() < 3 {
-		return cur, true
+		return tryFit(t, Model{})
 	}
-	xs := allInteractions(t.K())
-	hasZero := slices.Contains(t.Counts[1:], 0)
-	for {
-		var next Fit
-		found := false
-		for _, x := range xs {
-			if cur.Model.has(x) {
-				continue
-			}
-			m := cur.Model.with(x)
-			if hasZero && !mleExists(t, m) {
-				continue
-			}
-			f, ok := tryFit(t, m)
-			if ok && f.AIC < cur.AIC && (!found || f.AIC < next.AIC) {
-				next, found = f, true
-			}
+	aic := func(f Fit) float64 { return f.AIC }
+	cur, _, _, ok := forward(t, aic, func(cur, next Fit) bool {
+		if next.AIC >= cur.AIC {
+			return false
 		}
-		if !found {
-			return cur, true
-		}
-		// The p-value of the coefficient just added.
-		k := t.K()
-		added := cur.Model.addedIndex(next.Model)
-		z := next.Coef[1+k+added] / next.SE[1+k+added]
-		if p := math.Erfc(math.Abs(z) / math.Sqrt2); p > pThreshold {
-			return cur, true
-		}
-		cur = next
-	}
+		// The Wald p-value of the coefficient just added.
+		i := 1 + t.K() + cur.Model.addedIndex(next.Model)
+		return math.Erfc(math.Abs(next.Coef[i]/next.SE[i])/math.Sqrt2) <= pThreshold
+	})
+	return cur, ok
 }
 
 // addedIndex is the index in next's interactions of the one m lacks.
