@@ -250,7 +250,7 @@ func Estimate(in Input) (Result, error) {
 		r.Model.Chosen = true
 		r.Model.Lower, r.Model.Upper = r.Lower, r.Upper
 	}
-	r.Warnings = append(r.Warnings, warnings(t, lists, r, o)...)
+	r.Warnings = append(r.Warnings, warnings(t, lists, r, fits)...)
 	if len(in.Links) > 0 && o.LinkResamples > 0 {
 		le := linkUncertainty(in, lists, r, o)
 		r.Links = &le
@@ -428,7 +428,7 @@ func compareFloat(a, b float64) int {
 func sameModel(a, b Model) bool { return slices.Equal(a.Interactions, b.Interactions) }
 
 // warnings lists what the reader should know about this estimate.
-func warnings(t Table, lists []List, r Result, o Options) []Warning {
+func warnings(t Table, lists []List, r Result, fits []Fit) []Warning {
 	var ws []Warning
 	if months := editionSpan(lists); months >= 6 {
 		first, last := spanEnds(lists)
@@ -456,9 +456,13 @@ func warnings(t Table, lists []List, r Result, o Options) []Warning {
 	// Close models (within 2 of the best AIC) that disagree by more than
 	// a tenth of the estimate.
 	lo, hi := r.Estimate, r.Estimate
-	for _, c := range r.Models {
-		if c.DeltaAIC <= 2 {
-			lo, hi = math.Min(lo, c.Total), math.Max(hi, c.Total)
+	minAIC := math.Inf(1)
+	for _, f := range fits {
+		minAIC = math.Min(minAIC, f.AIC)
+	}
+	for _, f := range fits {
+		if f.AIC-minAIC <= 2 {
+			lo, hi = math.Min(lo, f.Total), math.Max(hi, f.Total)
 		}
 	}
 	if hi-lo > 0.1*r.Estimate {

@@ -41,6 +41,19 @@ var az = map[string]string{
 	"group.unknown":          "qrupu məlum deyil",
 	"group.total":            "bütün qruplar",
 
+	// Review items and verdicts (for the web UI).
+	"kind.match":         "Şübhəli uyğunluq",
+	"kind.duplicate":     "Bir siyahıda təkrar",
+	"kind.conflict":      "Ziddiyyətli məlumatlar",
+	"kind.omission":      "Buraxılma",
+	"kind.group-gap":     "Qrup boşluğu",
+	"kind.unknown-group": "Naməlum qrup etiketi",
+	"kind.change":        "Buraxılış dəyişikliyi",
+	"verdict.same":       "Eyni şəxs",
+	"verdict.different":  "Fərqli insanlar",
+	"verdict.unsure":     "Əmin deyiləm",
+	"verdict.dismiss":    "Rədd edildi",
+
 	// Counting persons.
 	"persons.other": "%d nəfər",
 

@@ -41,6 +41,19 @@ var en = map[string]string{
 	"group.unknown":          "group not known",
 	"group.total":            "all groups",
 
+	// Review items and verdicts (for the web UI).
+	"kind.match":         "Doubtful match",
+	"kind.duplicate":     "Duplicate in one list",
+	"kind.conflict":      "Conflicting facts",
+	"kind.omission":      "Omission",
+	"kind.group-gap":     "Group gap",
+	"kind.unknown-group": "Unknown group label",
+	"kind.change":        "Edition change",
+	"verdict.same":       "Same person",
+	"verdict.different":  "Different people",
+	"verdict.unsure":     "Unsure",
+	"verdict.dismiss":    "Dismissed",
+
 	// Counting persons.
 	"persons.one":   "%d person",
 	"persons.other": "%d persons",

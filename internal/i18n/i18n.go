@@ -224,6 +224,20 @@ func (p *Printer) Date(iso string) string {
 	return p.T("format.date", d, p.T(fmt.Sprintf("month.%d", m)), y)
 }
 
+// Funcs are the printer's functions for a template (html/template's
+// FuncMap): t (a message), n (a plural message), int, decimal and date.
+// The report uses them; a web page can do the same, one printer per
+// request in the reader's language.
+func (p *Printer) Funcs() map[string]any {
+	return map[string]any{
+		"t":       p.T,
+		"n":       p.N,
+		"int":     p.Int,
+		"decimal": p.Decimal,
+		"date":    p.Date,
+	}
+}
+
 // Keys lists the keys of a language's catalog (for tests and tools).
 func Keys(l Lang) []string {
 	var out []string

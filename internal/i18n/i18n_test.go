@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/roster-coalition/roster/internal/roster"
 )
 
 // messageKeys are the catalog's keys with plural forms folded into their
@@ -172,5 +174,28 @@ func TestNegotiate(t *testing.T) {
 	}
 	if l, ok := Parse("RU_ru"); !ok || l != Russian {
 		t.Errorf("Parse(RU_ru) = %s, %v", l, ok)
+	}
+}
+
+// TestDomainWords: every group, review item kind and verdict of the
+// domain has its words in each language.
+func TestDomainWords(t *testing.T) {
+	var keys []string
+	for _, g := range roster.Groups {
+		keys = append(keys, "group."+g)
+	}
+	for _, k := range roster.Kinds {
+		keys = append(keys, "kind."+k)
+	}
+	for _, v := range []string{roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure, roster.VerdictDismiss} {
+		keys = append(keys, "verdict."+v)
+	}
+	for _, l := range Langs {
+		p := New(l)
+		for _, k := range keys {
+			if !p.Has(k) {
+				t.Errorf("%s lacks %q", l, k)
+			}
+		}
 	}
 }

@@ -41,6 +41,19 @@ var ru = map[string]string{
 	"group.unknown":          "группа не известна",
 	"group.total":            "все группы",
 
+	// Review items and verdicts (for the web UI).
+	"kind.match":         "Сомнительное совпадение",
+	"kind.duplicate":     "Дубликат в одном списке",
+	"kind.conflict":      "Противоречивые сведения",
+	"kind.omission":      "Пропуск",
+	"kind.group-gap":     "Пробел по группе",
+	"kind.unknown-group": "Неизвестная метка группы",
+	"kind.change":        "Изменение редакции",
+	"verdict.same":       "Один человек",
+	"verdict.different":  "Разные люди",
+	"verdict.unsure":     "Не уверен",
+	"verdict.dismiss":    "Отклонено",
+
 	// Counting persons.
 	"persons.one":   "%d человек",
 	"persons.few":   "%d человека",

@@ -87,12 +87,8 @@ var pageCSS string
 func Write(w io.Writer, in Input) error {
 	p := i18n.New(in.Lang)
 	v := build(in, p)
-	t, err := template.New("report").Funcs(template.FuncMap{
-		"t":    func(key string, args ...any) string { return p.T(key, args...) },
-		"n":    func(key string, n int, args ...any) string { return p.N(key, n, args...) },
-		"int":  p.Int,
-		"date": p.Date,
-		"inc":  func(i int) int { return i + 1 },
+	t, err := template.New("report").Funcs(p.Funcs()).Funcs(template.FuncMap{
+		"inc": func(i int) int { return i + 1 },
 	}).Parse(pageTemplate)
 	if err != nil {
 		return fmt.Errorf("report template: %w", err)
