@@ -136,7 +136,7 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 // demoSteps are the later parts of the job (match, review, export), each
 // printing what it shows.
 func demoSteps() []func(ctx context.Context, g *globalOptions) error {
-	return []func(ctx context.Context, g *globalOptions) error{demoMatch, demoReview}
+	return []func(ctx context.Context, g *globalOptions) error{demoMatch, demoReview, demoEstimate}
 }
 
 // demoMatch runs the match and prints the summary and a sample of the

@@ -20,12 +20,15 @@ func TestLayers(t *testing.T) {
 		deps    []string // module packages that must not appear in -deps
 		imports []string // packages that must not be imported directly
 	}{
-		"internal/roster":  {deps: []string{mod + "internal/names", mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
-		"internal/names":   {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/match"}, imports: pure},
-		"internal/match":   {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/cluster"}, imports: pure},
-		"internal/cluster": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/review"}, imports: pure},
-		"internal/review":  {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
-		"internal/eval":    {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		"internal/roster":   {deps: []string{mod + "internal/names", mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		"internal/names":    {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/match"}, imports: pure},
+		"internal/match":    {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/cluster"}, imports: pure},
+		"internal/cluster":  {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/review"}, imports: pure},
+		"internal/review":   {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		"internal/eval":     {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		"internal/estimate": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/match", mod + "internal/names"}, imports: pure},
+		"internal/i18n":     {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		"internal/report":   {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
 		// synth's transliteration is independent of the engine it measures (see its package doc).
 		"internal/synth":         {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/names", mod + "internal/match"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer":      {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},

@@ -155,5 +155,7 @@ func commands(g *globalOptions) []*cobra.Command {
 		newDiffCmd(g),
 		newExportCmd(g),
 		newNamesCmd(g),
+		newEstimateCmd(g),
+		newReportCmd(g),
 	}
 }
