@@ -410,6 +410,10 @@ var stopWords = func() map[string]bool {
 		// words of how people are held, not why: "… görə həbs olunanlar", "arrested for …"
 		"görə", "üçün", "həbs", "olunan", "olunanlar", "edilən", "edilənlər", "məhkum", "for", "by", "за", "по",
 		"arrested", "detained", "jailed", "imprisoned", "persons", "people", "şəxslər", "лица",
+		// words for any engaged person: an "ictimai fəal" (public activist) is
+		// no more religious than an opposition or a civil-society one
+		"fəal", "activist", "активист", "активистка", "member", "üzv", "üzvü", "член",
+		"ictimai", "общественный", "общественная", "civil", "society", "vətəndaş", "cəmiyyəti",
 	} {
 		m[fold(w)], m[foldA(w)] = true, true
 	}

@@ -78,6 +78,10 @@ func TestTaxonomyMap(t *testing.T) {
 		{"Прочие", ""},
 		{"Journalists and opposition", ""},
 		{"Political prisoners", ""},
+		// "activist" says nothing of why a person was jailed
+		{"ictimai fəal", ""},
+		{"Civil society activist", ""},
+		{"общественный активист", ""},
 		{"x", ""},
 		{"", ""},
 		{"123", ""},

@@ -99,6 +99,11 @@ func nameKeys(n *names.Name, birth int, partial bool, add func(blockKey)) {
 	if s != "" && pa != "" {
 		add(key("sp\x00"+s+"\x00"+pa, "sp\x00"+s+"\x00"+pa+"\x00"+head(g, 1), refineCap))
 	}
+	// "Rashad Agaaddin": a given name and a word with no surname form may
+	// be a given name and a father's name, with the surname left out.
+	if g != "" && s != "" && pa == "" && n.Form == names.FormNone && !n.GivenInitial {
+		add(key("gp\x00"+g+"\x00"+s, "", 0))
+	}
 	if birth != 0 {
 		y := strconv.Itoa(birth)
 		if s != "" {

@@ -839,6 +839,7 @@ type alignment struct {
 	score         float64
 	same          bool
 	swapped       bool
+	father        bool // one side's surname read as the other's father's name
 }
 
 func score(sur, giv, pat *pscore) (float64, bool) {
@@ -869,9 +870,12 @@ func compare(a, b *Name) Comparison {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	best := align(sc, a, b)
-	c := Comparison{Surname: best.sur.render(), Given: best.giv.render(), Patronymic: best.pat.render(), Score: best.score, Same: best.same, Swapped: best.swapped}
+	c := Comparison{Surname: best.sur.render(), Given: best.giv.render(), Patronymic: best.pat.render(), Score: best.score, Same: best.same, Swapped: best.swapped, FatherRead: best.father}
 	if c.Swapped {
 		c.Surname.Rules = append(c.Surname.Rules, "surname of one side read as the given name of the other")
+	}
+	if c.FatherRead {
+		c.Patronymic.Rules = append(c.Patronymic.Rules, "second word of one side read as the father's name of the other (no surname printed)")
 	}
 	for _, p := range []*PartScore{&c.Surname, &c.Given, &c.Patronymic} {
 		if p.Missing {
@@ -909,7 +913,7 @@ func CompareQuick(a, b Name) Comparison {
 }
 
 func quick(best alignment) Comparison {
-	c := Comparison{Surname: best.sur.ps, Given: best.giv.ps, Patronymic: best.pat.ps, Score: best.score, Same: best.same, Swapped: best.swapped}
+	c := Comparison{Surname: best.sur.ps, Given: best.giv.ps, Patronymic: best.pat.ps, Score: best.score, Same: best.same, Swapped: best.swapped, FatherRead: best.father}
 	for _, p := range []*PartScore{&c.Surname, &c.Given, &c.Patronymic} {
 		if p.Missing {
 			p.Sim = 0
@@ -948,7 +952,31 @@ func align(sc *scratch, a, b *Name) alignment {
 			best = x
 		}
 	}
+	// "Rashad Agaaddin" beside "Rashad Agaeddin oglu Ramazanov": a list
+	// that prints the given and the father's name without the surname. A
+	// second word with no surname form, on a side with no father's name,
+	// may be the father's name the other side marks.
+	if !best.same {
+		if x, ok := fatherReading(sc, pa, pb, gg); ok && better(x, best) {
+			best = x
+		} else if x, ok := fatherReading(sc, pb, pa, gg); ok && better(x, best) {
+			best = x
+		}
+	}
 	return best
+}
+
+// fatherReading scores the reading where a's surname is the father's name
+// that b prints (a has none), the given names compared straight (gg).
+func fatherReading(sc *scratch, a, b *prepared, gg pscore) (alignment, bool) {
+	if !a.pat.empty() || b.pat.empty() || a.sur.empty() || b.sur.empty() || a.sur.form != FormNone || a.sur.initial {
+		return alignment{}, false
+	}
+	pat := sc.plain(a.sur, b.pat)
+	sur := pscore{ps: PartScore{Missing: true, Relation: "missing"}}
+	x := alignment{sur: sur, giv: gg, pat: pat, father: true}
+	x.score, x.same = score(&sur, &gg, &pat)
+	return x, true
 }
 
 // better prefers a verdict of "same", then the higher score; ties keep the

@@ -75,6 +75,7 @@ type Comparison struct {
 	Score                      float64  // overall similarity in [0,1]; symmetric; independent of token order in the inputs
 	Same                       bool     // the engine's own verdict that these are spellings of the same name
 	Swapped                    bool     // parts matched crosswise (surname of one side = given of the other)
+	FatherRead                 bool     // one side's second word read as the other's father's name (no surname printed)
 	Rules                      []string // all rules that fired, deduplicated, sorted
 }
 
