@@ -1,7 +1,9 @@
 package match
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/roster-coalition/roster/internal/names"
@@ -173,6 +175,12 @@ func (m *Matcher) explainOneToOne(i, j int, w float64) *OneToOne {
 	}
 	sa, sb = max(sa, r), max(sb, r)
 	p := o2oProb(r, sa, ov[la][lb], size(lb), sb, ov[lb][la], size(la))
+	lo, hi := min(i, j), max(i, j)
+	if x, ok := slices.BinarySearchFunc(m.pairs, Pair{A: lo, B: hi}, func(a, b Pair) int {
+		return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
+	}); ok {
+		p = m.pairs[x].Probability // as the run found it, with its rivals
+	}
 	return &OneToOne{ListA: m.lists[la], ListB: m.lists[lb], ShareA: r / sa, ShareB: r / sb,
 		OverlapA: ov[la][lb], OverlapB: ov[lb][la], Bits: logOdds(p) - w}
 }

@@ -161,6 +161,7 @@ type Matcher struct {
 	model    Model
 	hasRun   bool
 	o2o      *o2oState // what the one-to-one step summed, for Explain
+	pairs    []Pair    // the scored pairs of the last run, sorted, with their final probabilities
 	listSize []int     // records per list
 }
 

@@ -33,6 +33,9 @@ const (
 	minOverlap = 0.02
 	maxOverlap = 0.95
 	o2oIters   = 12
+	// maxExactPairs is the largest group of competing pairs whose
+	// matchings are enumerated (2^10 subsets at most).
+	maxExactPairs = 10
 )
 
 // o2oSum is the summed likelihood ratio of one record's pairs with the
@@ -131,6 +134,10 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 		sumA[x] = m.o2o.sum(int32(p.A), m.ps[p.B].list)
 		sumB[x] = m.o2o.sum(int32(p.B), m.ps[p.A].list)
 	}
+	// Competing pairs: the pairs of one pair of lists that share a record,
+	// grouped. A small group is solved exactly; a large one (namesakes at
+	// scale) by the one-sided formula.
+	groups := m.o2oGroups(pairs, cross)
 	// Iterate: overlaps from the expected matches, probabilities from the
 	// overlaps.
 	prob := make([]float64, len(cross))
@@ -139,6 +146,7 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	}
 	overlap := make([]float64, nl*nl)
 	expected := make([]float64, nl*nl)
+	var ex exactScratch
 	for range o2oIters {
 		clear(expected)
 		for x, k := range cross {
@@ -154,9 +162,21 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 				overlap[a*nl+b] = o
 			}
 		}
-		for x, k := range cross {
-			la, lb := m.ps[pairs[k].A].list, m.ps[pairs[k].B].list
-			prob[x] = o2oProb(ratio[k], sumA[x], overlap[int(la)*nl+int(lb)], size[lb], sumB[x], overlap[int(lb)*nl+int(la)], size[la])
+		for _, g := range groups {
+			k0 := cross[g[0]]
+			la, lb := m.ps[pairs[k0].A].list, m.ps[pairs[k0].B].list
+			oab, oba := overlap[int(la)*nl+int(lb)], overlap[int(lb)*nl+int(la)]
+			if len(g) == 1 || len(g) > maxExactPairs {
+				for _, x := range g {
+					k := cross[x]
+					prob[x] = o2oProb(ratio[k], sumA[x], oab, size[lb], sumB[x], oba, size[la])
+				}
+				continue
+			}
+			// One prior per link for the group: the smaller of the two
+			// lists' points of view, as o2oProb takes the smaller.
+			lambda := min(oab/((1-oab)*size[lb]), oba/((1-oba)*size[la]))
+			ex.marginals(pairs, cross, g, ratio, lambda, prob)
 		}
 		if change < 1e-3 {
 			break
@@ -167,6 +187,7 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 		p.Probability = prob[x]
 		p.Weight = logOdds(prob[x])
 	}
+	m.pairs = pairs
 	m.model.Lists = slices.Clone(m.lists)
 	m.model.Overlap = make([][]float64, nl)
 	for a := range nl {
@@ -189,4 +210,111 @@ func o2oProb(r, sa, oab, nb, sb, oba, na float64) float64 {
 func logOdds(p float64) float64 {
 	p = min(max(p, 1e-12), 1-1e-12)
 	return math.Log2(p / (1 - p))
+}
+
+// o2oGroups groups the cross pairs (indexes into cross) that compete: a
+// record's pairs with one other list compete with each other, and so on
+// transitively. Groups of one pair are the common case. Without the dense
+// sums (too many records × lists) every pair is its own group.
+func (m *Matcher) o2oGroups(pairs []Pair, cross []int) [][]int {
+	st := m.o2o
+	if st.dense == nil {
+		out := make([][]int, len(cross))
+		for x := range cross {
+			out[x] = []int{x}
+		}
+		return out
+	}
+	nl := st.nl
+	parent := make([]int32, len(m.ps)*nl)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	var find func(int32) int32
+	find = func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	node := func(rec int, other int32) int32 { return int32(rec*nl) + other }
+	for _, k := range cross {
+		p := pairs[k]
+		a, b := find(node(p.A, m.ps[p.B].list)), find(node(p.B, m.ps[p.A].list))
+		if a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+	byRoot := map[int32]int{}
+	var out [][]int
+	for x, k := range cross {
+		r := find(node(pairs[k].A, m.ps[pairs[k].B].list))
+		g, ok := byRoot[r]
+		if !ok {
+			g = len(out)
+			byRoot[r] = g
+			out = append(out, nil)
+		}
+		out[g] = append(out[g], x)
+	}
+	return out
+}
+
+// exactScratch holds the buffers of exact marginals.
+type exactScratch struct {
+	recs []int32
+	ea   []uint8 // each pair's two records, as local indexes
+	eb   []uint8
+	w    []float64
+	acc  []float64
+}
+
+// marginals sets prob[x] for the pairs x of group g to the exact
+// probability that the pair is in a one-to-one matching of the group,
+// when a matching M has probability ∝ Π_{e∈M} λ·R_e (a record unmatched
+// costs nothing).
+func (ex *exactScratch) marginals(pairs []Pair, cross, g []int, ratio []float64, lambda float64, prob []float64) {
+	ex.recs = ex.recs[:0]
+	local := func(r int32) uint8 {
+		for i, x := range ex.recs {
+			if x == r {
+				return uint8(i)
+			}
+		}
+		ex.recs = append(ex.recs, r)
+		return uint8(len(ex.recs) - 1)
+	}
+	n := len(g)
+	ex.ea, ex.eb = ex.ea[:0], ex.eb[:0]
+	ex.w = ex.w[:0]
+	for _, x := range g {
+		k := cross[x]
+		ex.ea = append(ex.ea, local(int32(pairs[k].A)))
+		ex.eb = append(ex.eb, local(int32(pairs[k].B)))
+		ex.w = append(ex.w, lambda*ratio[k])
+	}
+	ex.acc = append(ex.acc[:0], make([]float64, n)...)
+	var z float64
+	var walk func(i int, used uint64, prod float64, chosen uint32)
+	walk = func(i int, used uint64, prod float64, chosen uint32) {
+		if i == n {
+			z += prod
+			for e := range n {
+				if chosen&(1<<e) != 0 {
+					ex.acc[e] += prod
+				}
+			}
+			return
+		}
+		walk(i+1, used, prod, chosen)
+		m := uint64(1)<<ex.ea[i] | uint64(1)<<ex.eb[i]
+		if used&m == 0 {
+			walk(i+1, used|m, prod*ex.w[i], chosen|1<<i)
+		}
+	}
+	walk(0, 0, 1, 0)
+	for e, x := range g {
+		prob[x] = ex.acc[e] / z
+	}
 }
