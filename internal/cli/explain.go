@@ -131,8 +131,7 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		fmt.Fprintf(w, "group, case and arrest date disagree: %+.2f bits given back, so that they alone cannot push the names below review\n", ex.Bounded)
 	}
 	if o := ex.OneToOne; o != nil {
-		fmt.Fprintf(w, "one person per list: this pair has %.0f%% of A's likelihood among %s's records and %.0f%% of B's among %s's; %s names about %.0f%% of %s's persons, %s about %.0f%% of %s's: %+.2f bits\n",
-			100*o.ShareA, o.ListB, 100*o.ShareB, o.ListA, o.ListB, 100*o.OverlapA, o.ListA, o.ListA, 100*o.OverlapB, o.ListB, o.Bits)
+		fmt.Fprintln(w, oneToOneWords(o))
 	}
 	fmt.Fprintf(w, "match weight %+.2f bits -> probability %.4f (%s)\n", ex.Weight, ex.Probability, ex.Band)
 	if ex.Swapped {
@@ -153,4 +152,18 @@ func formsMet(nameA, aliasA, nameB, aliasB string) string {
 		return "the alias " + strconv.Quote(alias) + " of " + strconv.Quote(name)
 	}
 	return side(nameA, aliasA) + " and " + side(nameB, aliasB)
+}
+
+// oneToOneWords says in words what the one-person-per-list step did.
+func oneToOneWords(o *match.OneToOne) string {
+	lists := fmt.Sprintf("%s names about %.0f%% of %s's persons, %s about %.0f%% of %s's",
+		o.ListB, 100*o.OverlapA, o.ListA, o.ListA, 100*o.OverlapB, o.ListB)
+	if o.ShareA > 0.999 && o.ShareB > 0.999 {
+		if o.Bits < 0.005 {
+			return "one person per list: each record is the other's only candidate in its list; kept as scored (" + lists + ")"
+		}
+		return fmt.Sprintf("one person per list: each record is the other's only candidate in its list (%s): %+.2f bits", lists, o.Bits)
+	}
+	return fmt.Sprintf("one person per list: this pair has %.0f%% of A's likelihood among %s's records and %.0f%% of B's among %s's, the rest going to rival records (%s): %+.2f bits",
+		100*o.ShareA, o.ListB, 100*o.ShareB, o.ListA, lists, o.Bits)
 }

@@ -180,6 +180,8 @@ func (m *Matcher) explainOneToOne(i, j int, w float64) *OneToOne {
 		return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
 	}); ok {
 		p = m.pairs[x].Probability // as the run found it, with its rivals
+	} else if sa <= r*(1+1e-9) && sb <= r*(1+1e-9) {
+		p = max(p, Probability(w)) // no rival: never lowered (see oneToOne)
 	}
 	return &OneToOne{ListA: m.lists[la], ListB: m.lists[lb], ShareA: r / sa, ShareB: r / sb,
 		OverlapA: ov[la][lb], OverlapB: ov[lb][la], Bits: logOdds(p) - w}

@@ -25,7 +25,10 @@ import (
 // where n_B is the size of list B and o_AB the share of A's records whose
 // person list B also names — estimated from the pairs themselves, by
 // iterating to a fixed point. The pair's probability is the smaller of
-// P_A(a,b) and P_B(b,a). Pairs of one list keep their score.
+// P_A(a,b) and P_B(b,a). Small groups of competing pairs are solved
+// exactly (see exactScratch.marginals). A pair with no rival on either side
+// is never lowered: uniqueness is evidence for it, and only a rival can
+// count against it. Pairs of one list keep their score.
 
 // Bounds of the overlap of two lists: never certain that a list names
 // everyone of another, never sure it names none.
@@ -184,6 +187,12 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	}
 	for x, k := range cross {
 		p := &pairs[k]
+		if sumA[x] <= ratio[k]*(1+1e-9) && sumB[x] <= ratio[k]*(1+1e-9) && prob[x] < p.Probability {
+			// No rival on either side: being the only candidate is
+			// evidence for a pair, never against it (a low overlap
+			// estimate of a short list says little about this pair).
+			continue
+		}
 		p.Probability = prob[x]
 		p.Weight = logOdds(prob[x])
 	}
