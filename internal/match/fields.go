@@ -67,6 +67,7 @@ type prepared struct {
 	group   string
 	caseKey string
 	caseTok []string
+	caseSk  []string // phonetic skeleton of each case token
 	arrest  date
 	// term-frequency keys
 	surTF, givTF string
@@ -104,6 +105,7 @@ func prepare(r roster.Record, n *names.Name, list int32) prepared {
 		p.gender = n.Gender[0]
 	}
 	p.caseKey, p.caseTok = caseKey(r.Case)
+	p.caseSk = caseSkeletons(p.caseTok)
 	// Term frequencies count fine keys: coarse keys merge distinct names
 	// (Hüseynov and Həsənov share a skeleton).
 	p.surTF = n.SurnameStem
@@ -115,7 +117,10 @@ func prepare(r roster.Record, n *names.Name, list int32) prepared {
 }
 
 // caseKey folds a case name to lower-case letters and digits, dropping
-// filler words, so that "the Abzas Media case" meets "Abzas media".
+// filler words in three languages, so that "the Abzas Media case" meets
+// "Abzas media"; each token is kept with its phonetic skeleton, so that
+// one case written in another script or language still meets
+// ("Ganja case", "Гянджинское дело", "Gəncə işi").
 func caseKey(s string) (string, []string) {
 	if s == "" {
 		return "", nil
@@ -124,13 +129,49 @@ func caseKey(s string) (string, []string) {
 	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	var toks []string
 	for _, w := range f {
-		switch w {
-		case "case", "the", "of", "işi", "isi", "iş", "delo", "дело", "по", "делу", "cinayət", "criminal":
+		if caseFiller[w] {
 			continue
 		}
 		toks = append(toks, w)
 	}
 	return strings.Join(toks, " "), toks
+}
+
+// caseFiller are words of case names that say nothing of which case
+// (after ToLatin and lower-casing).
+var caseFiller = map[string]bool{
+	"case": true, "the": true, "of": true, "and": true, "işi": true, "isi": true, "iş": true, "delo": true, "дело": true,
+	"po": true, "по": true, "delu": true, "делу": true, "cinayət": true, "cinayet": true, "criminal": true,
+	"ugolovnoe": true, "ugolovnoye": true, "ugolovnomu": true, "və": true, "ve": true, "i": true,
+}
+
+// caseTokensMeet reports two case-name tokens that name the same thing:
+// equal, sharing a stem of five letters, or one's phonetic skeleton
+// (three sounds at least) starting the other's ("ganja" and
+// "gyandzhinskoye", "abzas" and "abzasmedia").
+func caseTokensMeet(x, y, kx, ky string) bool {
+	if x == y || (len(x) >= 5 && len(y) >= 5 && x[:5] == y[:5]) {
+		return true
+	}
+	if len(x) < 4 || len(y) < 4 {
+		return false
+	}
+	if len(kx) > len(ky) {
+		kx, ky = ky, kx
+	}
+	return len(kx) >= 3 && strings.HasPrefix(ky, kx)
+}
+
+// caseSkeletons returns the phonetic skeleton of each case token.
+func caseSkeletons(toks []string) []string {
+	if len(toks) == 0 {
+		return nil
+	}
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = names.CoarseKey(t)
+	}
+	return out
 }
 
 // Name levels shared by the three name fields (the patronymic has no "two
@@ -288,9 +329,9 @@ func caseLevel(a, b *prepared) int {
 		return 1
 	}
 	common := 0
-	for _, x := range a.caseTok {
-		for _, y := range b.caseTok {
-			if x == y || (len(x) >= 5 && len(y) >= 5 && x[:5] == y[:5]) {
+	for i, x := range a.caseTok {
+		for j, y := range b.caseTok {
+			if caseTokensMeet(x, y, a.caseSk[i], b.caseSk[j]) {
 				common++
 				break
 			}

@@ -39,6 +39,7 @@ func TestCaseLevel(t *testing.T) {
 	mk := func(s string) *prepared {
 		p := &prepared{}
 		p.caseKey, p.caseTok = caseKey(s)
+		p.caseSk = caseSkeletons(p.caseTok)
 		return p
 	}
 	for _, tc := range []struct {
@@ -49,6 +50,12 @@ func TestCaseLevel(t *testing.T) {
 		{"Abzas Media", "Abzas Media journalists", 2},
 		{"Abzas Media", "Toplum TV", 3},
 		{"", "Toplum TV", 0},
+		// one case in three languages and scripts
+		{"Ganja case", "Гянджинское дело", 2},
+		{"Gəncə işi", "Ganja events", 2},
+		{"AbzasMedia", "Abzas Media", 2},
+		{"Kanal 13", "Канал-13", 1},
+		{"Ganja case", "Tərtər işi", 3},
 	} {
 		if got := caseLevel(mk(tc.a), mk(tc.b)); got != tc.want {
 			t.Errorf("caseLevel(%q, %q)=%d, want %d", tc.a, tc.b, got, tc.want)
