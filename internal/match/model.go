@@ -252,6 +252,46 @@ func estimate(pats []pattern, uRandom [NumFields][]float64, allPairs int64) Mode
 	if len(pats) == 0 {
 		return m
 	}
+	// EM from several starting shares of matches, keeping the fit with
+	// the highest posterior: on lists of names alone most blocked pairs
+	// are matches, and EM started from a low share can settle on a mode
+	// where only exact spellings are.
+	var best Model
+	bestObj := math.Inf(-1)
+	for _, start := range emStarts {
+		x := m
+		x.Lambda = start
+		x = runEM(x, pats, total, empU)
+		if obj := emObjective(&x, pats, empU); obj > bestObj+1e-9 {
+			best, bestObj = x, obj
+		}
+	}
+	m = best
+	// Scoring uses u from random pairs for every field, with the prior
+	// for any pair of records: the expected number of matches among the
+	// blocked pairs spread over all pairs. (Blocked pairs agree on some
+	// name key by construction, so the name fields' u among them — which
+	// EM needs — would understate the evidence of a name agreement.)
+	m.BlockLambda = m.Lambda
+	for f := 0; f < NumFields; f++ {
+		if freeU(f) {
+			m.BlockU[f] = m.U[f]
+			m.U[f] = slices.Clone(uRandom[f])
+			m.USource[f] = "random pairs (EM on blocked pairs for m)"
+		}
+	}
+	if allPairs > 0 {
+		m.Lambda = math.Min(0.5, math.Max(1e-9, m.BlockLambda*total/float64(allPairs)))
+	}
+	return m
+}
+
+// emStarts are the shares of matches among the blocked pairs EM starts
+// from.
+var emStarts = [...]float64{0.1, 0.5}
+
+// runEM runs EM from m until it converges or emMaxIter.
+func runEM(m Model, pats []pattern, total float64, empU [NumFields][]float64) Model {
 	post := make([]float64, len(pats))
 	for it := 1; it <= emMaxIter; it++ {
 		m.Iterations = it
@@ -309,23 +349,34 @@ func estimate(pats []pattern, uRandom [NumFields][]float64, allPairs int64) Mode
 			break
 		}
 	}
-	// Scoring uses u from random pairs for every field, with the prior
-	// for any pair of records: the expected number of matches among the
-	// blocked pairs spread over all pairs. (Blocked pairs agree on some
-	// name key by construction, so the name fields' u among them — which
-	// EM needs — would understate the evidence of a name agreement.)
-	m.BlockLambda = m.Lambda
+	return m
+}
+
+// emObjective is the log posterior of a fit: the mixture log-likelihood
+// of the patterns plus the log densities of the Dirichlet priors EM is
+// pulled toward.
+func emObjective(m *Model, pats []pattern, empU [NumFields][]float64) float64 {
+	var ll float64
+	for _, p := range pats {
+		lm, lu := math.Log(m.Lambda), math.Log(1-m.Lambda)
+		for f := 0; f < NumFields; f++ {
+			if l := p.g.level(f); l > 0 {
+				lm += math.Log(m.M[f][l])
+				lu += math.Log(m.U[f][l])
+			}
+		}
+		hi := math.Max(lm, lu)
+		ll += p.n * (hi + math.Log(math.Exp(lm-hi)+math.Exp(lu-hi)))
+	}
 	for f := 0; f < NumFields; f++ {
-		if freeU(f) {
-			m.BlockU[f] = m.U[f]
-			m.U[f] = slices.Clone(uRandom[f])
-			m.USource[f] = "random pairs (EM on blocked pairs for m)"
+		for l := 1; l < len(m.M[f]); l++ {
+			ll += priorStrengthM * priorM[f][l] * math.Log(m.M[f][l])
+			if freeU(f) {
+				ll += priorStrengthM * empU[f][l] * math.Log(m.U[f][l])
+			}
 		}
 	}
-	if allPairs > 0 {
-		m.Lambda = math.Min(0.5, math.Max(1e-9, m.BlockLambda*total/float64(allPairs)))
-	}
-	return m
+	return ll
 }
 
 // patternWeight is the summed field weight of a comparison vector.

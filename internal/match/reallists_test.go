@@ -60,10 +60,10 @@ func runPairs(t *testing.T, recs []roster.Record) (*Matcher, map[[2]string]Pair)
 
 func TestRealListHabits(t *testing.T) {
 	special := [][]string{
-		{"Rəşad Tahirov", "Rashad Tairov"},                      // h dropped: one letter off
-		{"Nərmin Qasımova (Nərmin Sahil)", "Narmin Sahil"},      // a pen name in brackets
-		{"Tofiq Kəlbəliyev", "T.Kalbaliyev"},                    // an initial
-		{"Fəxri Rzayev", "Fakhri Vidadi oglu Rzayev"},           // facts that disagree (below)
+		{"Rəşad Tahirov", "Rashad Tairov"},                 // h dropped: one letter off
+		{"Nərmin Qasımova (Nərmin Sahil)", "Narmin Sahil"}, // a pen name in brackets
+		{"Tofiq Kəlbəliyev", "T.Kalbaliyev"},               // an initial
+		{"Fəxri Rzayev", "Fakhri Vidadi oglu Rzayev"},      // facts that disagree (below)
 		{"Aytən Məmmədova", "Ayten Mammadova, also known as Ayten Ay"},
 	}
 	rows := append(filler(60), special...)

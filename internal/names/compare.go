@@ -499,6 +499,7 @@ type part struct {
 	script  string
 	raw     string
 	initial bool // one letter and a dot: "T."
+	given   bool // a given name
 }
 
 func (p *part) empty() bool { return len(p.ph) == 0 }
@@ -604,10 +605,35 @@ func newPart(kind byte, raw, key string) *part {
 			p.ph = p.ph[:cut]
 		}
 	}
+	p.given = kind == 'g'
 	ss := newSeqs(&[2][]rune{p.ph, p.stem})
 	p.phs, p.stems = ss[0], ss[1]
 	return &p
 }
+
+// genderedGiven reports two given names of which one is the other's
+// feminine form: a masculine name in -i and its feminine in -iyyə (Ülvi,
+// Ülviyyə; Ульви, Ульвия; Ulvi, Ulviia). They are two people, a brother
+// and a sister as often as not, never one person spelled two ways.
+func genderedGiven(a, b *part) bool {
+	if !a.given || !b.given {
+		return false
+	}
+	s, l := renderFine(a.ph), renderFine(b.ph) // ü, ı, ə read as u, i, a
+	if len(s) > len(l) {
+		s, l = l, s
+	}
+	if len(s) < 3 || s[len(s)-1] != 'i' || !strings.HasPrefix(l, s) {
+		return false
+	}
+	switch l[len(s):] {
+	case "ya", "yya", "ye", "yye", "ia", "iya":
+		return true
+	}
+	return false
+}
+
+const genderedRule = "masculine and feminine given names (Ülvi, Ülviyyə)"
 
 // parts returns the prepared parts of n, computing them when n was not
 // made by Parse or FromParts.
@@ -699,6 +725,11 @@ func compareSurname(sc *scratch, a, b *part) pscore {
 	}
 	if a.initial || b.initial {
 		return compareInitial(a, b)
+	}
+	if genderedGiven(a, b) {
+		p := pscore{ps: PartScore{Relation: "different", Edits: 2, Len: max(len(a.ph), len(b.ph)), Sim: 0.5}, sa: a.script, sb: b.script}
+		p.extra = genderedRule
+		return p
 	}
 	cost, rules, edits := distance(sc, a.stems, b.stems)
 	sim := simOf(cost, a.stem, b.stem)

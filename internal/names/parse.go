@@ -272,8 +272,10 @@ func parse(s string) Name {
 				n.Cues = append(n.Cues, "title dropped: "+t.raw)
 			}
 		case kHonPost:
-			// xanım after a given name is "Mrs"; as the first word it is the name Xanım.
-			if i > 0 && toks[i-1].kind == kWord && !used[i-1] {
+			// xanım after a given name is "Mrs"; as the first word, or
+			// where it leaves a lone word ("Həsənzadə Xanım"), it is the
+			// name Xanım.
+			if i > 0 && toks[i-1].kind == kWord && !used[i-1] && (remaining() >= 2 || !hasSurnameForm(toks[i-1])) {
 				used[i] = true
 				n.Cues = append(n.Cues, "honorific dropped: "+honPost[t.fine])
 			}
@@ -431,6 +433,12 @@ func parse(s string) Name {
 		n.Script = scriptLatn
 	}
 	return n
+}
+
+// hasSurnameForm reports a word ending like a surname (-ov, -li, -zadə …).
+func hasSurnameForm(t ptok) bool {
+	_, f, _ := splitForm(t.ph)
+	return f != FormNone
 }
 
 // isInitial reports a part that is one initial.

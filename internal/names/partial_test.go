@@ -21,6 +21,8 @@ func TestParsePartialNames(t *testing.T) {
 		{"Rauf Vidadi Gasimli", "Gasimli", "Rauf", "Vidadi", false, false},
 		{"Qasımov Rauf Vidadi", "Qasımov", "Rauf", "Vidadi", false, false},
 		{"Gasimli", "Gasimli", "", "", false, false},
+		{"Qasımlı Xanım", "Qasımlı", "Xanım", "", false, false}, // the name Xanım, not "Mrs"
+		{"Nigar xanım Qasımlı", "Qasımlı", "Nigar", "", false, false},
 	}
 	for _, tt := range tests {
 		n := Parse(tt.in)
@@ -101,5 +103,25 @@ func TestCompareFatherReading(t *testing.T) {
 	c = Compare(Parse("Rauf Elchin oglu Vidadi"), Parse("Rauf Vidadi oglu Gasimli"))
 	if c.FatherRead {
 		t.Errorf("father reading with both fathers printed: %+v", c)
+	}
+}
+
+// A masculine given name and its feminine form are two people.
+func TestGenderedGivenNames(t *testing.T) {
+	for _, tt := range [][2]string{
+		{"Zəki Qasımlı", "Zəkiyyə Qasımlı"},
+		{"Zaki Gasimli", "Zakiya Gasimli"},
+		{"Заки Гасымлы", "Закия Гасымлы"},
+		{"Zaki Gasimli", "Zakiia Gasimli"},
+	} {
+		c := Compare(Parse(tt[0]), Parse(tt[1]))
+		if c.Given.Relation != "different" || c.Same {
+			t.Errorf("Compare(%q, %q): given %s (%v), same %v; want two people", tt[0], tt[1], c.Given.Relation, c.Given.Rules, c.Same)
+		}
+	}
+	// A feminine name written with and without its last vowel stays one.
+	c := Compare(Parse("Gülnar Qasımlı"), Parse("Gülnarə Qasımlı"))
+	if !c.Same {
+		t.Errorf("Gülnar and Gülnarə: %+v", c.Given)
 	}
 }
