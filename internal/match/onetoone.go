@@ -9,26 +9,33 @@ import (
 // One person, one line. A list names a person once, so the pairs of a
 // record with the records of another list are not independent: at most one
 // of them is the same person, and a record whose name meets exactly one
-// record of the other list (and that one meets only it) is far likelier the
-// same person than a pair scored alone says — unless the lists share few
-// persons. Two records of one list that both meet one record of another
-// are a doubt for an analyst, not a link.
+// record of the other list (and that one meets only it) is likelier the
+// same person than a pair scored alone says — the more so as the lists
+// share more persons. Two records of one list that both meet one record of
+// another about as well are a doubt for an analyst, not a link.
 //
 // After the pairs are scored, each cross-list pair's probability is
-// recomputed from both records' points of view (Jaro 1989's one-to-one
-// linkage, as a posterior rather than an assignment). For record a of list
-// A and the records b of list B, with R(a,b) = 2^(weight − prior) the
-// likelihood ratio of the pair:
+// recomputed as a one-to-one posterior (Jaro 1989's one-to-one linkage,
+// as a posterior rather than an assignment). For record a of list A and
+// the records b of list B, with R(a,b) = 2^(weight − prior) the likelihood
+// ratio of the pair:
 //
 //	P_A(a,b) = (o_AB/n_B)·R(a,b) / ((1 − o_AB) + (o_AB/n_B)·Σ_b' R(a,b'))
 //
 // where n_B is the size of list B and o_AB the share of A's records whose
 // person list B also names — estimated from the pairs themselves, by
-// iterating to a fixed point. The pair's probability is the smaller of
+// iterating to a fixed point; the pair's posterior is the smaller of
 // P_A(a,b) and P_B(b,a). Small groups of competing pairs are solved
-// exactly (see exactScratch.marginals). A pair with no rival on either side
-// is never lowered: uniqueness is evidence for it, and only a rival can
-// count against it. Pairs of one list keep their score.
+// exactly instead (see exactScratch.marginals), so a rival that has a
+// better partner of its own does not count against a pair.
+//
+// The posterior then only raises a pair's probability (uniqueness is
+// evidence), except that a pair with a rival at least half as likely —
+// its posterior below 2/3 of what it would be alone — is held below the
+// link threshold, in review: the scores of the rest stay those of the
+// pairwise model, whose prior counts every blocked namesake (at scale,
+// lowering every pair by its rivals costs more true links than it saves).
+// Pairs of one list keep their score.
 
 // Bounds of the overlap of two lists: never certain that a list names
 // everyone of another, never sure it names none.
@@ -39,6 +46,11 @@ const (
 	// maxExactPairs is the largest group of competing pairs whose
 	// matchings are enumerated (2^10 subsets at most).
 	maxExactPairs = 10
+	// A pair whose one-to-one probability is below this share of what it
+	// would be without rivals is ambiguous: a record of one list has a
+	// rival at least half as likely. An ambiguous pair is not linked.
+	ambiguousShare = 2.0 / 3
+	ambiguousGap   = 0.01 // how far below the link threshold it lands
 )
 
 // o2oSum is the summed likelihood ratio of one record's pairs with the
@@ -185,16 +197,20 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 			break
 		}
 	}
+	link, review := m.cfg.LinkThreshold, m.cfg.ReviewThreshold
 	for x, k := range cross {
 		p := &pairs[k]
-		if sumA[x] <= ratio[k]*(1+1e-9) && sumB[x] <= ratio[k]*(1+1e-9) && prob[x] < p.Probability {
-			// No rival on either side: being the only candidate is
-			// evidence for a pair, never against it (a low overlap
-			// estimate of a short list says little about this pair).
-			continue
+		la, lb := m.ps[p.A].list, m.ps[p.B].list
+		r := ratio[k]
+		alone := o2oProb(r, r, overlap[int(la)*nl+int(lb)], size[lb], r, overlap[int(lb)*nl+int(la)], size[la])
+		q := max(prob[x], p.Probability)
+		if prob[x] < alone*ambiguousShare && q >= link {
+			// A rival record of one list is at least half as likely (after
+			// its own better partners are counted): ambiguous, for review.
+			q = max(review, min(q, prob[x], link-ambiguousGap))
 		}
-		p.Probability = prob[x]
-		p.Weight = logOdds(prob[x])
+		p.Probability = q
+		p.Weight = logOdds(q)
 	}
 	m.pairs = pairs
 	m.model.Lists = slices.Clone(m.lists)
