@@ -180,35 +180,53 @@ func deletions(s string) []string {
 // toward the pair budget (their blocks are small by construction, and most
 // of their pairs are met again through the names' own keys).
 func activeKeys(all [][]blockKey) (keys []uint64, off []int32, slip map[int64]bool) {
-	count := map[uint64]int{}
-	seekers := map[uint64]int{}
+	// Per key: the records that have it ungated, those that look through
+	// it (seekers), and those a gated key adds.
+	type tally struct{ count, seekers, extra int32 }
+	tallies := map[uint64]*tally{}
+	at := func(k uint64) *tally {
+		t := tallies[k]
+		if t == nil {
+			t = &tally{}
+			tallies[k] = t
+		}
+		return t
+	}
 	n := 0
 	for _, ks := range all {
 		for _, k := range ks {
-			if k.gate == 0 {
-				count[k.base]++
-			}
-			if k.seeker {
-				seekers[k.base]++
+			if k.gate == 0 || k.seeker {
+				t := at(k.base)
+				if k.gate == 0 {
+					t.count++
+				}
+				if k.seeker {
+					t.seekers++
+				}
 			}
 		}
 		n += len(ks)
 	}
+	countOf := func(k uint64) int32 {
+		if t := tallies[k]; t != nil {
+			return t.count
+		}
+		return 0
+	}
 	// Gated keys: kept by their gate, then counted.
 	kept := func(k blockKey) bool {
 		switch {
-		case k.gate != 0 && int32(count[k.gate]) > k.gateMax:
+		case k.gate != 0 && countOf(k.gate) > k.gateMax:
 			return false
-		case k.needSeeker && seekers[k.base] == 0:
+		case k.needSeeker && (tallies[k.base] == nil || tallies[k.base].seekers == 0):
 			return false
 		}
 		return true
 	}
-	extra := map[uint64]int{} // records that gated keys add to blocks
 	for _, ks := range all {
 		for _, k := range ks {
 			if k.gate != 0 && kept(k) {
-				extra[k.base]++
+				at(k.base).extra++
 			}
 		}
 	}
@@ -219,7 +237,10 @@ func activeKeys(all [][]blockKey) (keys []uint64, off []int32, slip map[int64]bo
 		start := len(keys)
 		own = own[:0]
 		for _, k := range ks {
-			size := int32(count[k.base] + extra[k.base])
+			var size int32
+			if t := tallies[k.base]; t != nil {
+				size = t.count + t.extra
+			}
 			if !kept(k) || (k.maxSize > 0 && size > k.maxSize) {
 				continue
 			}

@@ -480,7 +480,7 @@ func (c *pairChunks) add(p Pair) {
 }
 
 // emSample is about how many blocked pairs EM reads: above it, a sample.
-const emSample = 2_000_000
+const emSample = 500_000
 
 // estimate estimates the model: u of the fields other than the names
 // from random pairs, then EM on the comparison patterns of the blocked

@@ -126,7 +126,8 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	}
 	prior := m.model.PriorWeight()
 	var cross []int
-	entries := make([]o2oSum, 0, 2*len(pairs))
+	m.o2o = newO2OState(len(m.ps), nl)
+	var entries []o2oSum // without the dense table
 	ratio := make([]float64, len(pairs))
 	for k, p := range pairs {
 		la, lb := m.ps[p.A].list, m.ps[p.B].list
@@ -134,20 +135,28 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 			continue
 		}
 		ratio[k] = math.Exp2(p.Weight - prior)
-		entries = append(entries, o2oSum{int32(p.A), lb, ratio[k]}, o2oSum{int32(p.B), la, ratio[k]})
+		if d := m.o2o.dense; d != nil {
+			d[p.A*nl+int(lb)] += ratio[k]
+			d[p.B*nl+int(la)] += ratio[k]
+		} else {
+			entries = append(entries, o2oSum{int32(p.A), lb, ratio[k]}, o2oSum{int32(p.B), la, ratio[k]})
+		}
 		cross = append(cross, k)
 	}
 	if len(cross) == 0 {
+		m.o2o = nil
 		return
 	}
-	m.o2o = newO2OState(len(m.ps), nl)
 	m.o2o.fill(entries)
 	sumA := make([]float64, len(cross)) // Σ R of a with list B, and of b with list A
 	sumB := make([]float64, len(cross))
+	lp := make([]int32, len(cross)) // the pair's two lists, la*nl+lb
 	for x, k := range cross {
 		p := pairs[k]
-		sumA[x] = m.o2o.sum(int32(p.A), m.ps[p.B].list)
-		sumB[x] = m.o2o.sum(int32(p.B), m.ps[p.A].list)
+		la, lb := m.ps[p.A].list, m.ps[p.B].list
+		sumA[x] = m.o2o.sum(int32(p.A), lb)
+		sumB[x] = m.o2o.sum(int32(p.B), la)
+		lp[x] = la*int32(nl) + lb
 	}
 	// Competing pairs: the pairs of one pair of lists that share a record,
 	// grouped. A small group is solved exactly; a large one (namesakes at
@@ -164,10 +173,14 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	var ex exactScratch
 	for range o2oIters {
 		clear(expected)
-		for x, k := range cross {
-			la, lb := m.ps[pairs[k].A].list, m.ps[pairs[k].B].list
-			expected[int(la)*nl+int(lb)] += prob[x]
-			expected[int(lb)*nl+int(la)] += prob[x]
+		for x, l := range lp {
+			expected[l] += prob[x] // symmetric: folded below
+		}
+		for a := range nl {
+			for b := a + 1; b < nl; b++ {
+				e := expected[a*nl+b] + expected[b*nl+a]
+				expected[a*nl+b], expected[b*nl+a] = e, e
+			}
 		}
 		change := 0.0
 		for a := range nl {
@@ -178,8 +191,7 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 			}
 		}
 		for _, g := range groups {
-			k0 := cross[g[0]]
-			la, lb := m.ps[pairs[k0].A].list, m.ps[pairs[k0].B].list
+			la, lb := lp[g[0]]/int32(nl), lp[g[0]]%int32(nl)
 			oab, oba := overlap[int(la)*nl+int(lb)], overlap[int(lb)*nl+int(la)]
 			if len(g) == 1 || len(g) > maxExactPairs {
 				for _, x := range g {
@@ -200,7 +212,7 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	link, review := m.cfg.LinkThreshold, m.cfg.ReviewThreshold
 	for x, k := range cross {
 		p := &pairs[k]
-		la, lb := m.ps[p.A].list, m.ps[p.B].list
+		la, lb := lp[x]/int32(nl), lp[x]%int32(nl)
 		r := ratio[k]
 		alone := o2oProb(r, r, overlap[int(la)*nl+int(lb)], size[lb], r, overlap[int(lb)*nl+int(la)], size[la])
 		q := max(prob[x], p.Probability)
@@ -271,17 +283,31 @@ func (m *Matcher) o2oGroups(pairs []Pair, cross []int) [][]int {
 			parent[max(a, b)] = min(a, b)
 		}
 	}
-	byRoot := map[int32]int{}
-	var out [][]int
+	// Group by root with a counting sort, so that the groups are
+	// sub-slices of one array, in the order their first pairs come.
+	root := make([]int32, len(cross))
+	count := make([]int32, len(parent))
 	for x, k := range cross {
-		r := find(node(pairs[k].A, m.ps[pairs[k].B].list))
-		g, ok := byRoot[r]
-		if !ok {
-			g = len(out)
-			byRoot[r] = g
-			out = append(out, nil)
+		root[x] = find(node(pairs[k].A, m.ps[pairs[k].B].list))
+		count[root[x]]++
+	}
+	cursor := parent // reused: each root's next place; -1 before its first pair
+	for i := range cursor {
+		cursor[i] = -1
+	}
+	order := make([]int, len(cross))
+	var out [][]int
+	pos := int32(0)
+	for _, r := range root {
+		if cursor[r] < 0 {
+			cursor[r] = pos
+			out = append(out, order[pos:pos+count[r]])
+			pos += count[r]
 		}
-		out[g] = append(out[g], x)
+	}
+	for x, r := range root {
+		order[cursor[r]] = x
+		cursor[r]++
 	}
 	return out
 }

@@ -498,8 +498,9 @@ type part struct {
 	gender  string
 	script  string
 	raw     string
-	initial bool // one letter and a dot: "T."
-	given   bool // a given name
+	initial bool   // one letter and a dot: "T."
+	given   bool   // a given name
+	fine    string // the phonemes as a fine key (given names only)
 }
 
 func (p *part) empty() bool { return len(p.ph) == 0 }
@@ -606,6 +607,9 @@ func newPart(kind byte, raw, key string) *part {
 		}
 	}
 	p.given = kind == 'g'
+	if p.given {
+		p.fine = renderFine(p.ph)
+	}
 	ss := newSeqs(&[2][]rune{p.ph, p.stem})
 	p.phs, p.stems = ss[0], ss[1]
 	return &p
@@ -619,7 +623,7 @@ func genderedGiven(a, b *part) bool {
 	if !a.given || !b.given {
 		return false
 	}
-	s, l := renderFine(a.ph), renderFine(b.ph) // ü, ı, ə read as u, i, a
+	s, l := a.fine, b.fine // ü, ı, ə read as u, i, a
 	if len(s) > len(l) {
 		s, l = l, s
 	}
@@ -987,27 +991,35 @@ func align(sc *scratch, a, b *Name) alignment {
 	// that prints the given and the father's name without the surname. A
 	// second word with no surname form, on a side with no father's name,
 	// may be the father's name the other side marks.
-	if !best.same {
-		if x, ok := fatherReading(sc, pa, pb, gg); ok && better(x, best) {
-			best = x
-		} else if x, ok := fatherReading(sc, pb, pa, gg); ok && better(x, best) {
-			best = x
+	if !best.same && pa.pat.empty() != pb.pat.empty() {
+		a, b := pa, pb
+		if !a.pat.empty() {
+			a, b = pb, pa
+		}
+		if canReadFather(a, b) {
+			if x := fatherReading(sc, a, b, gg); better(x, best) {
+				best = x
+			}
 		}
 	}
 	return best
 }
 
+// canReadFather reports whether a's surname may be the father's name b
+// prints: a has no father's name and a surname with no form, b has both.
+func canReadFather(a, b *prepared) bool {
+	return a.pat.empty() && !b.pat.empty() && !a.sur.empty() && !b.sur.empty() && a.sur.form == FormNone && !a.sur.initial
+}
+
 // fatherReading scores the reading where a's surname is the father's name
-// that b prints (a has none), the given names compared straight (gg).
-func fatherReading(sc *scratch, a, b *prepared, gg pscore) (alignment, bool) {
-	if !a.pat.empty() || b.pat.empty() || a.sur.empty() || b.sur.empty() || a.sur.form != FormNone || a.sur.initial {
-		return alignment{}, false
-	}
+// that b prints (see canReadFather), the given names compared straight
+// (gg).
+func fatherReading(sc *scratch, a, b *prepared, gg pscore) alignment {
 	pat := sc.plain(a.sur, b.pat)
 	sur := pscore{ps: PartScore{Missing: true, Relation: "missing"}}
 	x := alignment{sur: sur, giv: gg, pat: pat, father: true}
 	x.score, x.same = score(&sur, &gg, &pat)
-	return x, true
+	return x
 }
 
 // better prefers a verdict of "same", then the higher score; ties keep the
