@@ -59,6 +59,7 @@ var titles = map[string]bool{
 	"opposition": true, "müxalifətçi": true, "оппозиционер": true, "scholar": true, "researcher": true, "tədqiqatçı": true,
 	"исследователь": true, "politician": true, "siyasətçi": true, "политик": true, "student": true, "tələbə": true, "студент": true,
 }
+
 // titleKeys are the fine keys of the titles: a cheap first test.
 var titleKeys = func() map[string]bool {
 	m := map[string]bool{}

@@ -71,12 +71,12 @@ func TestCompareCountsEdits(t *testing.T) {
 		a, b  string
 		edits int
 	}{
-		{"Rauf Gasimli", "Rauf Qasımlı", 0},   // route variants only
-		{"Rauf Tagiyev", "Rauf Tayiyev", 1},   // a letter changed
-		{"Rauf Tahirov", "Rauf Tairov", 1},    // h dropped between vowels
-		{"Rauf Nasirov", "Rauf Nasirova", 0},  // feminine form: not a slip
-		{"Rauf Babayev", "Rauf Babaeya", 1},   // misspelt ending: a typo, not another form
-		{"Rauf Kelemov", "Rauf Kemelov", 2},   // two letters trade places
+		{"Rauf Gasimli", "Rauf Qasımlı", 0},    // route variants only
+		{"Rauf Tagiyev", "Rauf Tayiyev", 1},    // a letter changed
+		{"Rauf Tahirov", "Rauf Tairov", 1},     // h dropped between vowels
+		{"Rauf Nasirov", "Rauf Nasirova", 0},   // feminine form: not a slip
+		{"Rauf Babayev", "Rauf Babaeya", 1},    // misspelt ending: a typo, not another form
+		{"Rauf Kelemov", "Rauf Kemelov", 2},    // two letters trade places
 		{"Rauf Gasimli", "Rauf Mustafayev", 7}, // different names
 	}
 	for _, tt := range tests {
