@@ -267,8 +267,7 @@ func (m *Matcher) o2oGroups(pairs []Pair, cross []int) [][]int {
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(x int32) int32 {
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
