@@ -18,8 +18,9 @@ import (
 
 type exportOptions struct {
 	*globalOptions
-	Format string
-	Out    string
+	Format   string
+	Out      string
+	Audience string
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
@@ -42,6 +43,7 @@ to the extension of -o, else CSV; without -o the export goes to stdout.
 func addExportFlags(cmd *cobra.Command, opts *exportOptions) {
 	cmd.Flags().StringVar(&opts.Format, "format", "", "csv|json|xlsx (default: by the extension of -o, else csv)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (default: stdout)")
+	addAudienceFlag(cmd, &opts.Audience)
 }
 
 func newExportRegistryCmd(g *globalOptions) *cobra.Command {
@@ -146,15 +148,25 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	if err != nil {
 		return err
 	}
+	aud, err := parseAudience(opts.Audience)
+	if err != nil {
+		return err
+	}
 	s, err := opts.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rows, err := s.ExportRows(ctx)
+	policy, err := loadPolicy(ctx, opts.globalOptions, s, aud)
 	if err != nil {
 		return err
 	}
+	all, err := s.ExportRows(ctx)
+	if err != nil {
+		return err
+	}
+	rows, withheld := audienceRows(policy, all)
+	noteWithheld(opts.globalOptions, withheld)
 	unplaced := 0
 	for _, r := range rows {
 		if r.PersonID == "" {

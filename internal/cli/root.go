@@ -157,5 +157,6 @@ func commands(g *globalOptions) []*cobra.Command {
 		newNamesCmd(g),
 		newEstimateCmd(g),
 		newReportCmd(g),
+		newPrivacyCmd(g),
 	}
 }

@@ -144,6 +144,7 @@ var az = map[string]string{
 	"report.changes.kept.other":    "qalıb: %d nəfər",
 	"report.changes.added.names":   "Əlavə edilənlər:",
 	"report.changes.removed.names": "Çıxarılanlar:",
+	"report.changes.withheld.other": "və adı çəkilməyən daha %d nəfər (məxfi)",
 
 	"report.estimate.title":          "Onlar neçə nəfərdir?",
 	"report.estimate.headline":       "Cəmi təxminən %[1]s nəfər (95%% interval: %[2]s – %[3]s): siyahılarda %[4]s nəfər və heç bir siyahının tapmadığı təxminən %[5]s nəfər.",
@@ -185,6 +186,7 @@ var az = map[string]string{
 	"report.persons.spellings": "siyahıların yazılışı",
 	"report.persons.groups":    "qruplar",
 	"report.persons.lists":     "siyahılar",
+	"report.persons.withheld.other": "Daha %d nəfər yuxarıdakı bütün saylara daxildir, lakin özünün və ya ailəsinin xahişi ilə burada adı çəkilmir.",
 	"report.script.az":         "Azərbaycan latın əlifbası ilə",
 	"report.script.ru":         "rus dilində",
 	"report.script.en":         "ingilis dilində",

@@ -149,6 +149,8 @@ var en = map[string]string{
 	"report.changes.kept.other":    "%d kept",
 	"report.changes.added.names":   "Added:",
 	"report.changes.removed.names": "Removed:",
+	"report.changes.withheld.one":   "and %d person not named (private)",
+	"report.changes.withheld.other": "and %d persons not named (private)",
 
 	"report.estimate.title":          "How many are there?",
 	"report.estimate.headline":       "About %[1]s persons in all (95%% interval %[2]s to %[3]s): %[4]s on the lists and about %[5]s whom no list has found.",
@@ -190,6 +192,8 @@ var en = map[string]string{
 	"report.persons.spellings": "as the lists write it",
 	"report.persons.groups":    "groups",
 	"report.persons.lists":     "lists",
+	"report.persons.withheld.one":   "%d more person is counted in every total above but not named here, at the person's or the family's request.",
+	"report.persons.withheld.other": "%d more persons are counted in every total above but not named here, at their or their families' request.",
 	"report.script.az":         "Azerbaijani Latin script",
 	"report.script.ru":         "Russian",
 	"report.script.en":         "English",
