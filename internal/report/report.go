@@ -48,8 +48,8 @@ type Input struct {
 	// ChangesWithheld counts, for each of Changes, the added and the
 	// removed persons the audience filter left out of it.
 	ChangesWithheld [][2]int
-	Tally   review.Tally  // persons per group per list (latest editions) and in the registry
-	Changes []review.Diff // each source's latest edition against its previous one
+	Tally           review.Tally  // persons per group per list (latest editions) and in the registry
+	Changes         []review.Diff // each source's latest edition against its previous one
 	// Estimate is the estimate over all persons, Groups one per group.
 	Estimate estimate.Result
 	Groups   []GroupEstimate
