@@ -10,6 +10,7 @@ import (
 
 	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/audience"
+	"github.com/roster-coalition/roster/internal/importer"
 )
 
 type privacyOptions struct {
@@ -95,9 +96,22 @@ func runPrivacyMark(ctx context.Context, opts *privacyOptions) error {
 	case strings.TrimSpace(opts.Reason) == "":
 		return usagef("--reason is required: say why")
 	}
-	if opts.Column != "" {
-		if err := audience.CheckColumn(opts.Column); err != nil {
+	col := strings.TrimSpace(opts.Column)
+	if col != "" {
+		if err := audience.CheckColumn(col); err != nil {
 			return usageError{err}
+		}
+		// A header the importer reads into a field ("Qeyd", "Примечание")
+		// is that field: its values are in the records, not only in the
+		// rows as imported.
+		if _, ok := audience.FieldOf(col); !ok {
+			if f, ok := importer.HeaderField(col); ok {
+				if err := audience.CheckColumn(string(f)); err != nil {
+					return usagef("--column %q is read as the %s: %v", col, f, err)
+				}
+				opts.warnf("column %q is read as the %s field: %s %s", col, f, opts.Action, f)
+				col = string(f)
+			}
 		}
 	}
 	if err := checkBy(opts.By); err != nil {
@@ -109,7 +123,7 @@ func runPrivacyMark(ctx context.Context, opts *privacyOptions) error {
 	}
 	defer s.Close()
 	svc := app.New(s, opts.Now)
-	req := app.PrivacyRequest{PersonID: strings.ToUpper(opts.PersonID), Source: opts.Source, Column: strings.TrimSpace(opts.Column),
+	req := app.PrivacyRequest{PersonID: strings.ToUpper(opts.PersonID), Source: opts.Source, Column: col,
 		Reason: opts.Reason, AskedBy: opts.AskedBy, By: opts.By}
 	if opts.Action == audience.ActionMark {
 		_, err = svc.MarkPrivate(ctx, req)
