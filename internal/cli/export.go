@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/roster-coalition/roster/internal/export"
+	"github.com/roster-coalition/roster/internal/manifest"
 	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
@@ -21,6 +22,7 @@ type exportOptions struct {
 	Format   string
 	Out      string
 	Audience string
+	Publish  publishFlags
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
@@ -44,6 +46,7 @@ func addExportFlags(cmd *cobra.Command, opts *exportOptions) {
 	cmd.Flags().StringVar(&opts.Format, "format", "", "csv|json|xlsx (default: by the extension of -o, else csv)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (default: stdout)")
 	addAudienceFlag(cmd, &opts.Audience)
+	addPublishFlags(cmd, &opts.Publish)
 }
 
 func newExportRegistryCmd(g *globalOptions) *cobra.Command {
@@ -152,6 +155,10 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	if err != nil {
 		return err
 	}
+	key, err := opts.Publish.check(opts.globalOptions, opts.Out)
+	if err != nil {
+		return err
+	}
 	s, err := opts.openStore(ctx)
 	if err != nil {
 		return err
@@ -196,7 +203,14 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 		_, err := opts.Stdout.Write(buf.Bytes())
 		return err
 	}
-	return writeFileAtomic(opts.Out, buf.Bytes())
+	if err := writeFileAtomic(opts.Out, buf.Bytes()); err != nil {
+		return err
+	}
+	if !opts.Publish.wanted() {
+		return nil
+	}
+	return writeManifest(ctx, opts.globalOptions, s, key, aud, exportCounts(all, withheld),
+		manifest.Describe(filepath.Base(opts.Out), buf.Bytes(), what, format), filepath.Dir(opts.Out))
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

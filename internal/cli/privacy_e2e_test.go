@@ -114,11 +114,11 @@ func exportAll(t *testing.T, db, dir, aud string) map[string]string {
 	}
 	for _, what := range []string{"registry", "crosswalk"} {
 		for _, f := range []string{"csv", "json", "xlsx"} {
-			mustRoster(t, db, "export", what, "--audience", aud, "-o", filepath.Join(dir, what+"."+f))
+			mustRoster(t, db, "export", what, "--audience", aud, "--manifest", "-o", filepath.Join(dir, what+"."+f))
 		}
 	}
 	for _, f := range []string{"csv", "json", "xlsx", "table"} {
-		mustRoster(t, db, "export", "tallies", "--audience", aud, "--format", f, "-o", filepath.Join(dir, "tallies-"+f+".txt"))
+		mustRoster(t, db, "export", "tallies", "--audience", aud, "--manifest", "--format", f, "-o", filepath.Join(dir, "tallies-"+f+".txt"))
 	}
 	for _, args := range [][]string{{}, {"--json"}, {"--by", "group", "--json"}} {
 		out := mustRoster(t, db, append([]string{"estimate", "--audience", aud, "--link-resamples", "20"}, args...)...)
@@ -128,7 +128,7 @@ func exportAll(t *testing.T, db, dir, aud string) map[string]string {
 		}
 	}
 	for _, lang := range []string{"az", "ru", "en"} {
-		mustRoster(t, db, "report", "--lang", lang, "--audience", aud, "-o", filepath.Join(dir, "report-"+lang))
+		mustRoster(t, db, "report", "--lang", lang, "--audience", aud, "--manifest", "-o", filepath.Join(dir, "report-"+lang))
 	}
 	texts := map[string]string{}
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
@@ -158,7 +158,7 @@ func exportAll(t *testing.T, db, dir, aud string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(texts) < 16 {
+	if len(texts) < 20 { // 16 exports and 4 manifests
 		t.Fatalf("only %d exports written", len(texts))
 	}
 	return texts

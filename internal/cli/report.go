@@ -15,6 +15,7 @@ import (
 	"github.com/roster-coalition/roster/internal/estimate"
 	"github.com/roster-coalition/roster/internal/export"
 	"github.com/roster-coalition/roster/internal/i18n"
+	"github.com/roster-coalition/roster/internal/manifest"
 	"github.com/roster-coalition/roster/internal/match"
 	"github.com/roster-coalition/roster/internal/report"
 	"github.com/roster-coalition/roster/internal/review"
@@ -28,6 +29,7 @@ type reportOptions struct {
 	Out       string
 	Criterion string
 	Audience  string
+	Publish   publishFlags
 }
 
 func newReportCmd(g *globalOptions) *cobra.Command {
@@ -60,6 +62,7 @@ to A4. The same database gives the same bytes.
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write `DIR`/index.html")
 	cmd.Flags().StringVar(&opts.Criterion, "criterion", estimate.ByBIC, "choose the estimate's model by bic, aic or stepwise")
 	addAudienceFlag(cmd, &opts.Audience)
+	addPublishFlags(cmd, &opts.Publish)
 	return cmd
 }
 
@@ -79,17 +82,20 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
+	key, err := opts.Publish.check(opts.globalOptions, opts.Out)
+	if err != nil {
+		return err
+	}
 	s, err := opts.openStore(ctx)
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	policy, err := loadPolicy(ctx, opts.globalOptions, s, aud)
 	if err != nil {
-		s.Close()
 		return err
 	}
 	in, err := reportInput(ctx, s, lang, eo, policy)
-	s.Close()
 	if err != nil {
 		return err
 	}
@@ -108,7 +114,14 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if n := len(in.Withheld); n > 0 {
 		opts.warnf("%d private persons counted but not named", n)
 	}
-	return nil
+	if !opts.Publish.wanted() {
+		return nil
+	}
+	counts, err := audienceCounts(ctx, s, policy)
+	if err != nil {
+		return err
+	}
+	return writeManifest(ctx, opts.globalOptions, s, key, aud, counts, manifest.Describe("index.html", buf.Bytes(), "report", "html"), opts.Out)
 }
 
 // reportInput reads what the report shows and estimates. The persons and

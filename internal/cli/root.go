@@ -158,5 +158,7 @@ func commands(g *globalOptions) []*cobra.Command {
 		newEstimateCmd(g),
 		newReportCmd(g),
 		newPrivacyCmd(g),
+		newKeysCmd(g),
+		newVerifyCmd(g),
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/roster-coalition/roster/internal/app"
+	"github.com/roster-coalition/roster/internal/manifest"
 	"github.com/roster-coalition/roster/internal/review"
 )
 
@@ -23,6 +23,7 @@ type talliesOptions struct {
 	Format   string // csv | json | xlsx | table
 	Out      string
 	Audience string
+	Publish  publishFlags
 }
 
 // tallies are the counts with what the audience withholds: the persons
@@ -58,6 +59,7 @@ because they are private (0 for the coalition and internal audiences).
 	cmd.Flags().StringVar(&opts.Format, "format", "", "csv, json, xlsx or table (default: from the extension of -o, else csv)")
 	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "write to `FILE` instead of stdout")
 	addAudienceFlag(cmd, &opts.Audience)
+	addPublishFlags(cmd, &opts.Publish)
 	return cmd
 }
 
@@ -78,17 +80,20 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 	if err != nil {
 		return err
 	}
+	key, err := opts.Publish.check(opts.globalOptions, opts.Out)
+	if err != nil {
+		return err
+	}
 	s, err := opts.openStore(ctx)
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	policy, err := loadPolicy(ctx, opts.globalOptions, s, aud)
 	if err != nil {
-		s.Close()
 		return err
 	}
 	in, _, err := app.New(s, opts.Now).ReviewInput(ctx, review.Options{}, false)
-	s.Close()
 	if err != nil {
 		return err
 	}
@@ -117,11 +122,19 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 		_, err = opts.Stdout.Write(buf.Bytes())
 		return err
 	}
-	if err := os.WriteFile(opts.Out, buf.Bytes(), 0o644); err != nil {
+	if err := writeFileAtomic(opts.Out, buf.Bytes()); err != nil {
 		return fmt.Errorf("write tallies: %w", err)
 	}
 	opts.warnf("wrote %s", opts.Out)
-	return nil
+	if !opts.Publish.wanted() {
+		return nil
+	}
+	counts, err := audienceCounts(ctx, s, policy)
+	if err != nil {
+		return err
+	}
+	return writeManifest(ctx, opts.globalOptions, s, key, aud, counts, manifest.Describe(filepath.Base(opts.Out), buf.Bytes(), "tallies", opts.Format),
+		filepath.Dir(opts.Out))
 }
 
 // talliesRows is the table as strings: a header, then one row per group.
