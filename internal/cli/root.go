@@ -160,5 +160,7 @@ func commands(g *globalOptions) []*cobra.Command {
 		newPrivacyCmd(g),
 		newKeysCmd(g),
 		newVerifyCmd(g),
+		newBackupCmd(g),
+		newRestoreCmd(g),
 	}
 }

@@ -128,9 +128,7 @@ func openReadOnly(path string) (*sql.DB, error) {
 	return sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&immutable=1")
 }
 
-// CheckBackup checks a backup file without changing it: SQLite's
-// integrity check and foreign-key check pass, it is a Roster database,
-// and its schema is not newer than this roster's.
+// CheckBackup checks a backup file without changing it (see checkDB).
 func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -141,13 +139,22 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 		return BackupInfo{}, err
 	}
 	defer db.Close()
-	info := BackupInfo{Bytes: st.Size(), Tables: map[string]int{}}
+	info, err := checkDB(ctx, db, path)
+	info.Bytes = st.Size()
+	return info, err
+}
+
+// checkDB checks a copy of a database: SQLite's integrity check and
+// foreign-key check pass, it is a Roster database, and its schema is not
+// newer than this roster's. name says which copy in errors.
+func checkDB(ctx context.Context, db *sql.DB, name string) (BackupInfo, error) {
+	info := BackupInfo{Tables: map[string]int{}}
 	var res string
 	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
-		return info, roster.Errorf(roster.EINVALID, "%s is not a readable SQLite database: %v", path, err)
+		return info, roster.Errorf(roster.EINVALID, "%s is not a readable SQLite database: %v", name, err)
 	}
 	if res != "ok" {
-		return info, roster.Errorf(roster.EINVALID, "%s fails SQLite's integrity check: %s", path, res)
+		return info, roster.Errorf(roster.EINVALID, "%s fails SQLite's integrity check: %s", name, res)
 	}
 	rows, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
 	if err != nil {
@@ -156,7 +163,7 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	bad := rows.Next()
 	rows.Close()
 	if bad {
-		return info, roster.Errorf(roster.EINVALID, "%s fails the foreign-key check", path)
+		return info, roster.Errorf(roster.EINVALID, "%s fails the foreign-key check", name)
 	}
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&info.SchemaVersion); err != nil {
 		return info, err
@@ -166,9 +173,9 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	}
 	switch {
 	case info.SchemaVersion == 0:
-		return info, roster.Errorf(roster.EINVALID, "%s is not a roster database (no schema version)", path)
+		return info, roster.Errorf(roster.EINVALID, "%s is not a roster database (no schema version)", name)
 	case info.SchemaVersion > schema.Version:
-		return info, roster.Errorf(roster.EINVALID, "%s has schema version %d, newer than this roster's (%d): upgrade roster", path,
+		return info, roster.Errorf(roster.EINVALID, "%s has schema version %d, newer than this roster's (%d): upgrade roster", name,
 			info.SchemaVersion, schema.Version)
 	}
 	tables, err := TableNames(ctx, db)
@@ -184,10 +191,95 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	}
 	for _, need := range []string{"sources", "lists", "records", "persons", "decisions", "audit"} {
 		if _, ok := info.Tables[need]; !ok {
-			return info, roster.Errorf(roster.EINVALID, "%s is not a roster database (no %s table)", path, need)
+			return info, roster.Errorf(roster.EINVALID, "%s is not a roster database (no %s table)", name, need)
 		}
 	}
 	return info, nil
+}
+
+// Snapshot is Backup into memory: a consistent copy of the database,
+// checked, as the bytes of a single SQLite file (rollback-journal mode).
+// An encrypted backup is made from it, so that no unencrypted copy is
+// ever written to disk.
+func (s *Store) Snapshot(ctx context.Context) ([]byte, BackupInfo, error) {
+	mem, err := memoryDB()
+	if err != nil {
+		return nil, BackupInfo{}, err
+	}
+	defer mem.Close()
+	conn, err := mem.Conn(ctx)
+	if err != nil {
+		return nil, BackupInfo{}, err
+	}
+	if err := backupInto(ctx, conn, s.db); err != nil {
+		conn.Close()
+		return nil, BackupInfo{}, fmt.Errorf("snapshot: %w", err)
+	}
+	var image []byte
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return errors.New("not a SQLite connection")
+		}
+		var err error
+		image, err = c.Serialize("main")
+		return err
+	})
+	conn.Close()
+	if err != nil {
+		return nil, BackupInfo{}, fmt.Errorf("snapshot: %w", err)
+	}
+	info, err := checkDB(ctx, mem, "the snapshot")
+	if err != nil {
+		return nil, info, err
+	}
+	// The file format read and write versions (header bytes 18 and 19):
+	// 1 is the rollback journal, so the image opens as one file, without
+	// a -wal beside it.
+	if len(image) >= 20 {
+		image[18], image[19] = 1, 1
+	}
+	info.Bytes = int64(len(image))
+	return image, info, nil
+}
+
+// memoryDB is a private in-memory database on one connection.
+func memoryDB() (*sql.DB, error) {
+	db, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// openImage opens the bytes of a database file in memory.
+func openImage(ctx context.Context, image []byte) (*sql.DB, error) {
+	db, err := memoryDB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return errors.New("not a SQLite connection")
+		}
+		return c.Deserialize(image, "main")
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // TableNames lists a database's tables, sorted.
@@ -218,17 +310,35 @@ func TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
 // older) and checked again. It returns where the old database is kept
 // ("" when there was none).
 func Restore(ctx context.Context, src, dbPath, keep string) (kept string, info BackupInfo, err error) {
-	if info, err = CheckBackup(ctx, src); err != nil {
+	if _, err := os.Stat(src); err != nil {
 		return "", info, err
-	}
-	if exists(keep) {
-		return "", info, roster.Errorf(roster.ECONFLICT, "%s exists: the old database would overwrite it", keep)
 	}
 	srcDB, err := openReadOnly(src)
 	if err != nil {
 		return "", info, err
 	}
 	defer srcDB.Close()
+	return restore(ctx, srcDB, src, dbPath, keep)
+}
+
+// RestoreImage is Restore from the bytes of a backup (a decrypted
+// backup, held in memory only); name says what it is in errors.
+func RestoreImage(ctx context.Context, image []byte, name, dbPath, keep string) (kept string, info BackupInfo, err error) {
+	srcDB, err := openImage(ctx, image)
+	if err != nil {
+		return "", info, roster.Errorf(roster.EINVALID, "%s is not a SQLite database: %v", name, err)
+	}
+	defer srcDB.Close()
+	return restore(ctx, srcDB, name, dbPath, keep)
+}
+
+func restore(ctx context.Context, srcDB *sql.DB, name, dbPath, keep string) (kept string, info BackupInfo, err error) {
+	if info, err = checkDB(ctx, srcDB, name); err != nil {
+		return "", info, err
+	}
+	if exists(keep) {
+		return "", info, roster.Errorf(roster.ECONFLICT, "%s exists: the old database would overwrite it", keep)
+	}
 	if err := restoreInto(ctx, srcDB, dbPath, keep); err != nil {
 		return "", info, err
 	}
