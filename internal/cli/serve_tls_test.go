@@ -293,7 +293,9 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serveUntilDone(ctx, ln, h, slog.New(slog.NewTextHandler(io.Discard, nil)), 10*time.Second) }()
+	go func() {
+		served <- serveUntilDone(ctx, ln, h, slog.New(slog.NewTextHandler(io.Discard, nil)), 10*time.Second)
+	}()
 	answer := make(chan string, 1)
 	go func() {
 		res, err := http.Get("http://" + ln.Addr().String() + "/slow")
