@@ -33,7 +33,8 @@ func newBackupCmd(g *globalOptions) *cobra.Command {
 snapshot, taken while others (roster serve, an import) go on writing. The
 copy is checked (PRAGMA integrity_check) and written as one self-contained
 SQLite file, readable by you alone (mode 600). A backup never overwrites a
-file.
+file; -o DIR/ names it by the time (DIR/roster-20260115T031500Z.db, .age
+when encrypted), for a timer.
 
 --encrypt-to encrypts it with age (filippo.io/age) to a recipient: an age
 public key (age1…, see roster keys new --age) or a file of them, one per
@@ -60,6 +61,14 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 	}
 	if len(opts.EncryptTo) > 0 && opts.Passphrase {
 		return usagef("--encrypt-to or --passphrase, not both")
+	}
+	// A directory gets a new file named by the time: roster-20260115T100000Z.db.
+	if st, err := os.Stat(opts.Out); strings.HasSuffix(opts.Out, "/") || err == nil && st.IsDir() {
+		name := "roster-" + opts.Now().UTC().Format("20060102T150405Z") + ".db"
+		if len(opts.EncryptTo) > 0 || opts.Passphrase {
+			name += ".age"
+		}
+		opts.Out = filepath.Join(opts.Out, name)
 	}
 	if _, err := os.Stat(opts.Out); err == nil {
 		return usagef("%s exists: a backup never overwrites a file", opts.Out)
