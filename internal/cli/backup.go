@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -109,20 +108,19 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 			return err
 		}
 		info = inf
-		var buf bytes.Buffer
-		w, err := age.Encrypt(&buf, recips...)
+		err = writeNewAtomic(opts.Out, 0o600, func(out io.Writer) error {
+			w, err := age.Encrypt(out, recips...)
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(image); err != nil {
+				return err
+			}
+			return w.Close()
+		})
+		clear(image)
 		if err != nil {
 			return fmt.Errorf("encrypt: %w", err)
-		}
-		if _, err := w.Write(image); err != nil {
-			return fmt.Errorf("encrypt: %w", err)
-		}
-		if err := w.Close(); err != nil {
-			return fmt.Errorf("encrypt: %w", err)
-		}
-		clear(image)
-		if err := writeNewAtomic(opts.Out, buf.Bytes(), 0o600); err != nil {
-			return err
 		}
 	}
 	how := "not encrypted"
@@ -151,8 +149,8 @@ func parseRecipients(arg string) ([]age.Recipient, error) {
 }
 
 // writeNewAtomic writes a new file (never replacing one) through a
-// temporary file beside it, synced, with the given mode.
-func writeNewAtomic(path string, data []byte, mode os.FileMode) error {
+// temporary file beside it, synced, with the given mode; write fills it.
+func writeNewAtomic(path string, mode os.FileMode, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -162,7 +160,12 @@ func writeNewAtomic(path string, data []byte, mode os.FileMode) error {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -218,6 +218,7 @@ func TestNoPrivateValueInPublicExports(t *testing.T) {
 	fields := secrets[:len(secrets)-6] // phones, lawyers, notes
 	secrets = append(secrets, survivor)
 
+	t.Logf("%d private values, %d of them private fields", len(secrets), len(fields))
 	public := exportAll(t, db, filepath.Join(dir, "public"), "public")
 	for path, text := range public {
 		for _, v := range secrets {
