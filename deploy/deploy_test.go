@@ -169,8 +169,10 @@ func serveAndStop(t *testing.T, roster string, args []string) {
 		cmd.Process.Kill()
 		t.Fatal("no stop on SIGTERM")
 	}
-	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
-		t.Errorf("the logs are not JSON or lack the stop:\n%s", stderr.String())
+	for _, want := range []string{`"msg":"shutting down: finishing the requests in flight"`, `"msg":"stopped"`, `"route":"GET /healthz"`} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the logs are not JSON or lack %s:\n%s", want, stderr.String())
+		}
 	}
 }
 

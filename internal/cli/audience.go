@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +41,39 @@ func loadPolicy(ctx context.Context, g *globalOptions, s *store.Store, a audienc
 		g.warnf("warning: audience internal: this holds every private person and field; keep it inside the coalition and never publish it")
 	}
 	return p, nil
+}
+
+// audienceRun is what a command that writes for an audience opens: the
+// audience, the signing key (with --sign), the store and the filter.
+type audienceRun struct {
+	aud    audience.Audience
+	key    ed25519.PrivateKey
+	s      *store.Store
+	policy audience.Policy
+}
+
+// openForAudience checks --audience and --manifest/--sign (reading the
+// key before anything is written), then opens the store and reads the
+// filter. The caller closes run.s.
+func openForAudience(ctx context.Context, g *globalOptions, name string, pub publishFlags, out string) (*audienceRun, error) {
+	aud, err := parseAudience(name)
+	if err != nil {
+		return nil, err
+	}
+	key, err := pub.check(g, out)
+	if err != nil {
+		return nil, err
+	}
+	s, err := g.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := loadPolicy(ctx, g, s, aud)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &audienceRun{aud: aud, key: key, s: s, policy: policy}, nil
 }
 
 // audienceRows passes export rows through the audience filter: the rows

@@ -105,21 +105,13 @@ func runEstimate(ctx context.Context, opts *estimateOptions) error {
 			return usagef("--edition-date %q: want YYYY-MM-DD", opts.EditionDate)
 		}
 	}
-	aud, err := parseAudience(opts.Audience)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, publishFlags{}, "")
 	if err != nil {
 		return err
 	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	policy, err := loadPolicy(ctx, opts.globalOptions, s, aud)
-	if err != nil {
-		s.Close()
-		return err
-	}
-	data, err := loadEstimateData(ctx, s, opts.EditionDate)
-	s.Close()
+	aud, policy := run.aud, run.policy
+	data, err := loadEstimateData(ctx, run.s, opts.EditionDate)
+	run.s.Close()
 	if err != nil {
 		return err
 	}

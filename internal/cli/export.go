@@ -151,23 +151,12 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	if err != nil {
 		return err
 	}
-	aud, err := parseAudience(opts.Audience)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
-	key, err := opts.Publish.check(opts.globalOptions, opts.Out)
-	if err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	policy, err := loadPolicy(ctx, opts.globalOptions, s, aud)
-	if err != nil {
-		return err
-	}
+	defer run.s.Close()
+	aud, key, s, policy := run.aud, run.key, run.s, run.policy
 	all, err := s.ExportRows(ctx)
 	if err != nil {
 		return err

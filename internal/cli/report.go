@@ -78,23 +78,12 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := eo.Check(); err != nil {
 		return usageError{err}
 	}
-	aud, err := parseAudience(opts.Audience)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
-	key, err := opts.Publish.check(opts.globalOptions, opts.Out)
-	if err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	policy, err := loadPolicy(ctx, opts.globalOptions, s, aud)
-	if err != nil {
-		return err
-	}
+	defer run.s.Close()
+	aud, key, s, policy := run.aud, run.key, run.s, run.policy
 	in, err := reportInput(ctx, s, lang, eo, policy)
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -25,7 +24,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -325,53 +323,5 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	}
 	if err := <-served; err != nil {
 		t.Errorf("serve: %v", err)
-	}
-}
-
-// TestServeStopsOnSIGTERM runs the real binary and sends it SIGTERM: it
-// logs the shutdown and exits 0.
-func TestServeStopsOnSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "roster")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/roster").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	s := seedWebStore(t)
-	cmd := exec.Command(bin, "--db", s.Path(), "serve", "--addr", "127.0.0.1:0", "--log-format", "json")
-	stdout, _ := cmd.StdoutPipe()
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	m := servingRE.FindStringSubmatch(line)
-	if err != nil || m == nil {
-		cmd.Process.Kill()
-		t.Fatalf("serve said %q (%v)", line, err)
-	}
-	if res, err := http.Get(m[1] + "/healthz"); err != nil || res.StatusCode != 200 {
-		t.Errorf("healthz: %v", err)
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Errorf("after SIGTERM: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("serve did not stop on SIGTERM")
-	}
-	for _, w := range []string{`"msg":"shutting down: finishing the requests in flight"`, `"msg":"stopped"`, `"route":"GET /healthz"`} {
-		if !strings.Contains(stderr.String(), w) {
-			t.Errorf("stderr lacks %s:\n%s", w, stderr.String())
-		}
 	}
 }

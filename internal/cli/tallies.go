@@ -76,23 +76,12 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 	default:
 		return usagef("--format %q: want csv, json, xlsx or table", opts.Format)
 	}
-	aud, err := parseAudience(opts.Audience)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
-	key, err := opts.Publish.check(opts.globalOptions, opts.Out)
-	if err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	policy, err := loadPolicy(ctx, opts.globalOptions, s, aud)
-	if err != nil {
-		return err
-	}
+	defer run.s.Close()
+	aud, key, s, policy := run.aud, run.key, run.s, run.policy
 	in, _, err := app.New(s, opts.Now).ReviewInput(ctx, review.Options{}, false)
 	if err != nil {
 		return err
