@@ -220,20 +220,33 @@ func TestBrowserOverTLS(t *testing.T) {
 	s := seedWebStore(t)
 	certFile, keyFile, _, spki := testCert(t)
 	base, _, stop := startServe(t, s.Path(), "--tls-cert", certFile, "--tls-key", keyFile)
+	// browser starts Chromium; a start that fails on a loaded machine
+	// (the process exits before it listens) is tried once more.
 	browser := func(trust bool) (context.Context, context.CancelFunc) {
-		opts := []chromedp.ExecAllocatorOption{
-			chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-			chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("disable-extensions", true),
-			chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 800),
+		for attempt := 1; ; attempt++ {
+			opts := []chromedp.ExecAllocatorOption{
+				chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+				chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+				chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("disable-extensions", true),
+				chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 800),
+			}
+			if trust {
+				opts = append(opts, chromedp.Flag("ignore-certificate-errors-spki-list", spki))
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+			bctx, bcancel := chromedp.NewContext(actx)
+			stop := func() { bcancel(); acancel(); cancel() }
+			err := chromedp.Do(bctx) // start the browser and a tab
+			if err == nil {
+				return bctx, stop
+			}
+			stop()
+			if attempt == 2 {
+				t.Fatalf("start chromium: %v", err)
+			}
+			t.Logf("start chromium (attempt %d): %v", attempt, err)
 		}
-		if trust {
-			opts = append(opts, chromedp.Flag("ignore-certificate-errors-spki-list", spki))
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-		actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-		bctx, bcancel := chromedp.NewContext(actx)
-		return bctx, func() { bcancel(); acancel(); cancel() }
 	}
 
 	untrusting, done := browser(false)
