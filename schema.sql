@@ -1,7 +1,7 @@
 -- Roster's whole current schema. internal/store applies it to a new
 -- database and stamps PRAGMA user_version with the version below; older
 -- files are migrated step by step by internal/store/migrate.go.
--- schema-version: 2
+-- schema-version: 3
 
 -- An organisation that publishes a list.
 CREATE TABLE sources (
@@ -193,3 +193,25 @@ CREATE TABLE sessions (
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
+
+-- Privacy marks (issue 15): an append-only log of mark and unmark actions
+-- on persons (a family asked that the name not be published) and on
+-- columns (a field or a list's header whose values stay inside the
+-- coalition). The latest action on a target is its state; internal/audience
+-- works out what is private now, following persons through merges and
+-- splits. Each action also has its line in the audit log.
+CREATE TABLE privacy_marks (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,              -- mark | unmark
+    person_id TEXT NOT NULL DEFAULT '',   -- a person mark: the person ID as given
+    source    TEXT NOT NULL DEFAULT '',   -- a column mark: the source ('' for every source)
+    col       TEXT NOT NULL DEFAULT '',   -- a column mark: a field name (notes, birth…) or a header as written
+    reason    TEXT NOT NULL DEFAULT '',
+    asked_by  TEXT NOT NULL DEFAULT ''    -- who asked (a family, a lawyer, the source)
+);
+CREATE TRIGGER privacy_marks_append_only_update BEFORE UPDATE ON privacy_marks
+BEGIN SELECT RAISE(ABORT, 'privacy marks are append-only'); END;
+CREATE TRIGGER privacy_marks_append_only_delete BEFORE DELETE ON privacy_marks
+BEGIN SELECT RAISE(ABORT, 'privacy marks are append-only'); END;

@@ -32,6 +32,7 @@ type estimateOptions struct {
 	Seed          uint64
 	KeepCopies    bool
 	Models        int
+	Audience      string
 }
 
 func newEstimateCmd(g *globalOptions) *cobra.Command {
@@ -78,6 +79,7 @@ Exit status: 0 ok, 1 failure (also when the overall estimate is refused), 2 usag
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of the resamples")
 	f.BoolVar(&opts.KeepCopies, "keep-copies", false, "do not count a list that copies another as part of it")
 	f.IntVar(&opts.Models, "models", 10, "models shown in the model table")
+	addAudienceFlag(cmd, &opts.Audience)
 	return cmd
 }
 
@@ -103,12 +105,13 @@ func runEstimate(ctx context.Context, opts *estimateOptions) error {
 			return usagef("--edition-date %q: want YYYY-MM-DD", opts.EditionDate)
 		}
 	}
-	s, err := opts.openStore(ctx)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, publishFlags{}, "")
 	if err != nil {
 		return err
 	}
-	data, err := loadEstimateData(ctx, s, opts.EditionDate)
-	s.Close()
+	aud, policy := run.aud, run.policy
+	data, err := loadEstimateData(ctx, run.s, opts.EditionDate)
+	run.s.Close()
 	if err != nil {
 		return err
 	}
@@ -116,10 +119,23 @@ func runEstimate(ctx context.Context, opts *estimateOptions) error {
 	if err != nil {
 		return err
 	}
+	// The estimate names nobody: it counts every person, and says how
+	// many of them a public export withholds.
+	withheld := 0
+	for _, p := range data.Persons {
+		if !policy.Named(p.ID) {
+			withheld++
+		}
+	}
 	if opts.JSON {
-		err = writeJSON(opts.Stdout, estimateJSONOf(est, i18n.New(i18n.English)))
+		j := estimateJSONOf(est, i18n.New(i18n.English))
+		j.Audience, j.Withheld = string(aud), withheld
+		err = writeJSON(opts.Stdout, j)
 	} else {
 		err = writeEstimateText(opts.Stdout, est, i18n.New(i18n.English))
+		if err == nil && withheld > 0 {
+			_, err = fmt.Fprintf(opts.Stdout, "Private persons: %d of the %d listed are counted here and named in no public export.\n", withheld, len(data.Persons))
+		}
 	}
 	if err != nil {
 		return err
@@ -406,6 +422,8 @@ func writeGroupEstimates(w io.Writer, gs []groupEstimate, p *i18n.Printer) {
 // The JSON form.
 
 type estimateJSON struct {
+	Audience       string              `json:"audience,omitempty"`
+	Withheld       int                 `json:"withheld,omitempty"` // private persons counted but named in no public export
 	Observed       int                 `json:"observed"`
 	Estimate       *float64            `json:"estimate"`
 	Lower          *float64            `json:"lower"`

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/roster-coalition/roster/internal/export"
+	"github.com/roster-coalition/roster/internal/manifest"
 	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
@@ -18,8 +19,10 @@ import (
 
 type exportOptions struct {
 	*globalOptions
-	Format string
-	Out    string
+	Format   string
+	Out      string
+	Audience string
+	Publish  publishFlags
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
@@ -42,6 +45,8 @@ to the extension of -o, else CSV; without -o the export goes to stdout.
 func addExportFlags(cmd *cobra.Command, opts *exportOptions) {
 	cmd.Flags().StringVar(&opts.Format, "format", "", "csv|json|xlsx (default: by the extension of -o, else csv)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (default: stdout)")
+	addAudienceFlag(cmd, &opts.Audience)
+	addPublishFlags(cmd, &opts.Publish)
 }
 
 func newExportRegistryCmd(g *globalOptions) *cobra.Command {
@@ -146,15 +151,18 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	if err != nil {
 		return err
 	}
-	s, err := opts.openStore(ctx)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	rows, err := s.ExportRows(ctx)
+	defer run.s.Close()
+	aud, key, s, policy := run.aud, run.key, run.s, run.policy
+	all, err := s.ExportRows(ctx)
 	if err != nil {
 		return err
 	}
+	rows, withheld := audienceRows(policy, all)
+	noteWithheld(opts.globalOptions, withheld)
 	unplaced := 0
 	for _, r := range rows {
 		if r.PersonID == "" {
@@ -184,7 +192,14 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 		_, err := opts.Stdout.Write(buf.Bytes())
 		return err
 	}
-	return writeFileAtomic(opts.Out, buf.Bytes())
+	if err := writeFileAtomic(opts.Out, buf.Bytes()); err != nil {
+		return err
+	}
+	if !opts.Publish.wanted() {
+		return nil
+	}
+	return writeManifest(ctx, opts.globalOptions, s, key, aud, exportCounts(all, withheld),
+		manifest.Describe(filepath.Base(opts.Out), buf.Bytes(), what, format), filepath.Dir(opts.Out))
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

@@ -33,6 +33,9 @@ type importOptions struct {
 	Strict   bool
 	DryRun   bool
 	JSON     bool
+	// Private are the columns to mark private for the source
+	// (--private-column): fields or headers of the files.
+	Private []string
 }
 
 func newImportCmd(g *globalOptions) *cobra.Command {
@@ -72,6 +75,7 @@ into an edition that exists, is refused; --replace replaces the edition.
 	f.BoolVar(&opts.Strict, "strict", false, "treat warnings (unparsed values) as errors")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "show what would be imported; write nothing")
 	f.BoolVar(&opts.JSON, "json", false, "print the result as JSON")
+	f.StringSliceVar(&opts.Private, "private-column", nil, "mark these `COLUMNS` private for the source (headers of the file, or fields such as notes): see roster privacy")
 	_ = cmd.MarkFlagRequired("source")
 	return cmd
 }
@@ -154,7 +158,14 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if len(req.Files) > 1 {
 		disambiguateAcrossFiles(req.Files)
 	}
+	private, err := privateColumns(opts, results)
+	if err != nil {
+		return err
+	}
 	if opts.DryRun {
+		if len(private) > 0 {
+			opts.warnf("would mark private for %s: %s", opts.Source, strings.Join(private, ", "))
+		}
 		return printDryRun(opts, edition, results)
 	}
 	s, err := opts.openStore(ctx)
@@ -164,6 +175,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	defer s.Close()
 	out, err := s.Import(ctx, req)
 	if err != nil {
+		return err
+	}
+	if err := markPrivateColumns(ctx, opts, s, private); err != nil {
 		return err
 	}
 	if opts.JSON {

@@ -29,14 +29,18 @@ func TestLayers(t *testing.T) {
 		"internal/estimate": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/match", mod + "internal/names"}, imports: pure},
 		"internal/i18n":     {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
 		"internal/report":   {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: pure},
+		// The audience filter decides what each audience sees, from values.
+		"internal/audience": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/app"}, imports: pure},
 		// synth's transliteration is independent of the engine it measures (see its package doc).
 		"internal/synth":         {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/names", mod + "internal/match"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer":      {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
 		"internal/importer/docs": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http", "os"}},
-		"internal/export":        {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
-		"internal/store":         {deps: []string{mod + "internal/cli", mod + "internal/web", mod + "internal/app"}, imports: []string{"net/http"}},
-		"internal/app":           {deps: []string{mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
-		"internal/web":           {deps: []string{mod + "internal/cli", mod + "internal/store", mod + "internal/app"}, imports: []string{"database/sql"}},
+		// Manifests are hashed and verified at the export edge: no database.
+		"internal/manifest": {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web", mod + "internal/app"}, imports: []string{"database/sql", "net/http"}},
+		"internal/export":   {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
+		"internal/store":    {deps: []string{mod + "internal/cli", mod + "internal/web", mod + "internal/app"}, imports: []string{"net/http"}},
+		"internal/app":      {deps: []string{mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
+		"internal/web":      {deps: []string{mod + "internal/cli", mod + "internal/store", mod + "internal/app"}, imports: []string{"database/sql"}},
 		// The use-cases (match and save, rebuild the queue) live in app.
 		"internal/cli": {imports: []string{mod + "internal/cluster"}},
 	}

@@ -11,9 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/audience"
 	"github.com/roster-coalition/roster/internal/estimate"
 	"github.com/roster-coalition/roster/internal/export"
 	"github.com/roster-coalition/roster/internal/i18n"
+	"github.com/roster-coalition/roster/internal/manifest"
 	"github.com/roster-coalition/roster/internal/match"
 	"github.com/roster-coalition/roster/internal/report"
 	"github.com/roster-coalition/roster/internal/review"
@@ -26,6 +28,8 @@ type reportOptions struct {
 	Lang      string
 	Out       string
 	Criterion string
+	Audience  string
+	Publish   publishFlags
 }
 
 func newReportCmd(g *globalOptions) *cobra.Command {
@@ -43,6 +47,10 @@ and one row per person: the name in the report's script where Roster knows
 that form (Azerbaijani Latin, Russian, English), the lists' own spellings,
 groups and lists. Birth dates, cases, notes and raw rows are left out.
 
+--audience public names no private person (see roster privacy): the
+persons, the changes and the spellings leave them out, every count and the
+estimate still count them, and the report says how many are not named.
+
 The file needs nothing else: CSS and charts are inline, it has no script
 and loads nothing (its Content-Security-Policy forbids it), and it prints
 to A4. The same database gives the same bytes.
@@ -53,6 +61,8 @@ to A4. The same database gives the same bytes.
 	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "the report's language: az, ru or en")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write `DIR`/index.html")
 	cmd.Flags().StringVar(&opts.Criterion, "criterion", estimate.ByBIC, "choose the estimate's model by bic, aic or stepwise")
+	addAudienceFlag(cmd, &opts.Audience)
+	addPublishFlags(cmd, &opts.Publish)
 	return cmd
 }
 
@@ -68,12 +78,13 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := eo.Check(); err != nil {
 		return usageError{err}
 	}
-	s, err := opts.openStore(ctx)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
-	in, err := reportInput(ctx, s, lang, eo)
-	s.Close()
+	defer run.s.Close()
+	aud, key, s, policy := run.aud, run.key, run.s, run.policy
+	in, err := reportInput(ctx, s, lang, eo, policy)
 	if err != nil {
 		return err
 	}
@@ -88,12 +99,24 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
 		return err
 	}
-	opts.warnf("wrote %s (%d persons, %s)", path, len(in.Persons), lang)
-	return nil
+	opts.warnf("wrote %s (%d persons, %s, audience %s)", path, len(in.Persons), lang, aud)
+	if n := len(in.Withheld); n > 0 {
+		opts.warnf("%d private persons counted but not named", n)
+	}
+	if !opts.Publish.wanted() {
+		return nil
+	}
+	counts, err := audienceCounts(ctx, s, policy)
+	if err != nil {
+		return err
+	}
+	return writeManifest(ctx, opts.globalOptions, s, key, aud, counts, manifest.Describe("index.html", buf.Bytes(), "report", "html"), opts.Out)
 }
 
-// reportInput reads what the report shows and estimates.
-func reportInput(ctx context.Context, s *store.Store, lang i18n.Lang, eo estimate.Options) (report.Input, error) {
+// reportInput reads what the report shows and estimates. The persons and
+// the changes pass through the audience filter; the counts, the tallies and
+// the estimate count everyone.
+func reportInput(ctx context.Context, s *store.Store, lang i18n.Lang, eo estimate.Options, policy audience.Policy) (report.Input, error) {
 	data, err := loadEstimateData(ctx, s, "")
 	if err != nil {
 		return report.Input{}, err
@@ -121,13 +144,19 @@ func reportInput(ctx context.Context, s *store.Store, lang i18n.Lang, eo estimat
 	for _, p := range data.Persons {
 		on[p.ID] = p.Lists
 	}
+	named, withheld := audienceRows(policy, rows)
+	for _, id := range withheld {
+		if lists, ok := on[id]; ok {
+			in.Withheld = append(in.Withheld, lists)
+		}
+	}
 	spellings := map[string][]string{}
-	for _, r := range rows {
+	for _, r := range named {
 		if on[r.PersonID] != nil && !slices.Contains(spellings[r.PersonID], r.Name) {
 			spellings[r.PersonID] = append(spellings[r.PersonID], r.Name)
 		}
 	}
-	for _, reg := range export.Registry(toMembers(rows), registryNamer, nil) {
+	for _, reg := range export.Registry(toMembers(named), registryNamer, nil) {
 		per := report.Person{ID: reg.PersonID, Name: reg.Name, NameRU: reg.NameRU, NameEN: reg.NameEN, Groups: reg.Groups}
 		lists, ok := on[reg.PersonID]
 		if !ok {
@@ -188,7 +217,9 @@ func reportInput(ctx context.Context, s *store.Store, lang i18n.Lang, eo estimat
 		if err != nil {
 			return report.Input{}, err
 		}
+		d, added, removed := policy.Diff(d)
 		in.Changes = append(in.Changes, d)
+		in.ChangesWithheld = append(in.ChangesWithheld, [2]int{added, removed})
 	}
 	return in, nil
 }

@@ -157,5 +157,10 @@ func commands(g *globalOptions) []*cobra.Command {
 		newNamesCmd(g),
 		newEstimateCmd(g),
 		newReportCmd(g),
+		newPrivacyCmd(g),
+		newKeysCmd(g),
+		newVerifyCmd(g),
+		newBackupCmd(g),
+		newRestoreCmd(g),
 	}
 }

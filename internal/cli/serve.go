@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,12 @@ type serveOptions struct {
 	*globalOptions
 	Addr        string
 	AllowRemote bool
+	TLSCert     string
+	TLSKey      string
+	LogFormat   string // text | json
+	// ShutdownGrace is how long in-flight requests may take to finish
+	// once a stop is asked for (SIGTERM, Ctrl-C).
+	ShutdownGrace time.Duration
 }
 
 func newServeCmd(g *globalOptions) *cobra.Command {
@@ -34,12 +41,27 @@ Analysts log in with accounts made by "roster user add NAME"; every decision
 is recorded under their name in the same audit log as the CLI's.
 
 It listens on the loopback interface only, unless --allow-remote is given:
-the data is sensitive and the server speaks plain HTTP.`,
+the data is sensitive and the server speaks plain HTTP. With --tls-cert and
+--tls-key it speaks HTTPS only (TLS 1.2 and up), every response carries
+Strict-Transport-Security, the session cookie is Secure, and it may listen
+on any address.
+
+GET /healthz answers {"status":"ok"} (503 when the database does not
+answer) without a session. Every request is logged on stderr as one line
+(--log-format json for JSON): method, route pattern, status, bytes,
+duration, TLS, remote address; never a path's query, a name or a cookie.
+SIGTERM or Ctrl-C stops it gracefully: it stops accepting connections and
+lets the requests in flight finish (up to --shutdown-grace).
+` + exitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "`HOST:PORT` to listen on")
-	cmd.Flags().BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback address (plain HTTP: put TLS in front of it)")
+	cmd.Flags().BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback address over plain HTTP (put TLS in front of it)")
+	cmd.Flags().StringVar(&opts.TLSCert, "tls-cert", "", "serve HTTPS with this certificate `FILE` (PEM, the chain after the leaf)")
+	cmd.Flags().StringVar(&opts.TLSKey, "tls-key", "", "the certificate's private key `FILE` (PEM)")
+	cmd.Flags().StringVar(&opts.LogFormat, "log-format", "text", "request and server logs on stderr: text or json")
+	cmd.Flags().DurationVar(&opts.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight may take to finish on SIGTERM")
 	return cmd
 }
 
@@ -64,21 +86,42 @@ func checkLoopback(addr string) error {
 }
 
 func runServe(ctx context.Context, opts *serveOptions) error {
-	if !opts.AllowRemote {
+	if (opts.TLSCert == "") != (opts.TLSKey == "") {
+		return usagef("--tls-cert and --tls-key go together")
+	}
+	useTLS := opts.TLSCert != ""
+	if !opts.AllowRemote && !useTLS {
 		if err := checkLoopback(opts.Addr); err != nil {
 			return err
 		}
+	}
+	var tlsConf *tls.Config
+	if useTLS {
+		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		tlsConf = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	var log *slog.Logger
+	switch opts.LogFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(opts.Stderr, nil))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(opts.Stderr, nil))
+	default:
+		return usagef("--log-format %q: want text or json", opts.LogFormat)
 	}
 	s, err := opts.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	log := slog.New(slog.NewTextHandler(opts.Stderr, nil))
 	h, err := newWebHandler(s, log)
 	if err != nil {
 		return err
 	}
+	h = web.LogRequests(log, h)
 	users, err := s.Users(ctx)
 	if err != nil {
 		return err
@@ -90,15 +133,25 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	if opts.AllowRemote && checkLoopback(opts.Addr) != nil {
+	if opts.AllowRemote && !useTLS && checkLoopback(opts.Addr) != nil {
 		opts.warnf("listening on %s, reachable from other machines: put TLS in front of it", opts.Addr)
 	}
-	fmt.Fprintf(opts.Stdout, "roster: review UI on http://%s (database %s); Ctrl-C stops it\n", ln.Addr(), s.Path())
-	return serveUntilDone(ctx, ln, h, log)
+	scheme := "http"
+	if useTLS {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsConf)
+	}
+	fmt.Fprintf(opts.Stdout, "roster: review UI on %s://%s (database %s); Ctrl-C or SIGTERM stops it\n", scheme, ln.Addr(), s.Path())
+	return serveUntilDone(ctx, ln, h, log, opts.ShutdownGrace)
 }
 
-// serveUntilDone serves until ctx is cancelled, then shuts down gracefully.
-func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+// serveUntilDone serves until ctx is cancelled (SIGTERM, Ctrl-C), then
+// shuts down gracefully: no new connections, the requests in flight
+// finish (for up to grace).
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, grace time.Duration) error {
+	if grace <= 0 {
+		grace = 20 * time.Second
+	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -115,7 +168,8 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *s
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	log.Info("shutting down: finishing the requests in flight", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
@@ -123,6 +177,7 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *s
 	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("stopped")
 	return nil
 }
 
@@ -132,7 +187,7 @@ func newWebHandler(s *store.Store, log *slog.Logger) (http.Handler, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	b := webBackend{s}
-	return web.New(web.Config{Queue: b, Users: b, Registry: b, Log: log, Now: s.Now})
+	return web.New(web.Config{Queue: b, Users: b, Registry: b, Privacy: b, Health: s.Ping, Log: log, Now: s.Now})
 }
 
 // webBackend adapts *store.Store to web.Queue, web.Users and web.Registry.

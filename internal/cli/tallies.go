@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -15,13 +14,24 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/roster-coalition/roster/internal/app"
+	"github.com/roster-coalition/roster/internal/manifest"
 	"github.com/roster-coalition/roster/internal/review"
 )
 
 type talliesOptions struct {
 	*globalOptions
-	Format string // csv | json | xlsx | table
-	Out    string
+	Format   string // csv | json | xlsx | table
+	Out      string
+	Audience string
+	Publish  publishFlags
+}
+
+// tallies are the counts with what the audience withholds: the persons
+// the registry counts but a public export does not name, per group.
+type tallies struct {
+	review.Tally
+	Audience string         `json:"audience"`
+	Withheld map[string]int `json:"withheld"` // per group key, "unknown" and "total"; empty unless public
 }
 
 // newExportTalliesCmd is "roster export tallies"; the export command adds it.
@@ -37,12 +47,19 @@ spread, and the sources whose count is a group gap (see roster review).
 
 A registry person is counted once, under the group most of their sources
 give (ties: the first group in display order). Before the first roster
-match the counts are records and the registry column is empty.`,
+match the counts are records and the registry column is empty.
+
+Every audience counts every person. withheld (the last column) says how
+many of the registry's persons in a group a public export does not name
+because they are private (0 for the coalition and internal audiences).
+` + exitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTallies(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "", "csv, json, xlsx or table (default: from the extension of -o, else csv)")
 	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "write to `FILE` instead of stdout")
+	addAudienceFlag(cmd, &opts.Audience)
+	addPublishFlags(cmd, &opts.Publish)
 	return cmd
 }
 
@@ -59,16 +76,23 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 	default:
 		return usagef("--format %q: want csv, json, xlsx or table", opts.Format)
 	}
-	s, err := opts.openStore(ctx)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
+	defer run.s.Close()
+	aud, key, s, policy := run.aud, run.key, run.s, run.policy
 	in, _, err := app.New(s, opts.Now).ReviewInput(ctx, review.Options{}, false)
-	s.Close()
 	if err != nil {
 		return err
 	}
-	t := review.Tallies(in)
+	t := tallies{Tally: review.Tallies(in), Audience: string(aud), Withheld: policy.WithheldByGroup(in)}
+	if t.Withheld == nil {
+		t.Withheld = map[string]int{}
+	}
+	if n := t.Withheld["total"]; n > 0 {
+		opts.warnf("%d private persons are counted but not named", n)
+	}
 	var buf bytes.Buffer
 	switch opts.Format {
 	case "csv":
@@ -87,20 +111,28 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 		_, err = opts.Stdout.Write(buf.Bytes())
 		return err
 	}
-	if err := os.WriteFile(opts.Out, buf.Bytes(), 0o644); err != nil {
+	if err := writeFileAtomic(opts.Out, buf.Bytes()); err != nil {
 		return fmt.Errorf("write tallies: %w", err)
 	}
 	opts.warnf("wrote %s", opts.Out)
-	return nil
+	if !opts.Publish.wanted() {
+		return nil
+	}
+	counts, err := audienceCounts(ctx, s, policy)
+	if err != nil {
+		return err
+	}
+	return writeManifest(ctx, opts.globalOptions, s, key, aud, counts, manifest.Describe(filepath.Base(opts.Out), buf.Bytes(), "tallies", opts.Format),
+		filepath.Dir(opts.Out))
 }
 
 // talliesRows is the table as strings: a header, then one row per group.
-func talliesRows(t review.Tally) [][]string {
+func talliesRows(t tallies) [][]string {
 	head := []string{"group", "label"}
 	for _, src := range t.Sources {
 		head = append(head, src+" ("+t.Editions[src]+")")
 	}
-	head = append(head, "registry", "min", "max", "spread", "gaps")
+	head = append(head, "registry", "min", "max", "spread", "gaps", "withheld")
 	rows := [][]string{head}
 	for _, r := range t.Rows {
 		row := []string{r.Group, r.Label}
@@ -111,13 +143,14 @@ func talliesRows(t review.Tally) [][]string {
 		if t.Clustered {
 			reg = fmt.Sprint(r.Registry)
 		}
-		row = append(row, reg, fmt.Sprint(r.Min), fmt.Sprint(r.Max), fmt.Sprint(r.Spread), strings.Join(r.Gaps, " "))
+		row = append(row, reg, fmt.Sprint(r.Min), fmt.Sprint(r.Max), fmt.Sprint(r.Spread), strings.Join(r.Gaps, " "),
+			fmt.Sprint(t.Withheld[r.Group]))
 		rows = append(rows, row)
 	}
 	return rows
 }
 
-func writeTalliesCSV(w io.Writer, t review.Tally) error {
+func writeTalliesCSV(w io.Writer, t tallies) error {
 	cw := csv.NewWriter(w)
 	if err := cw.WriteAll(talliesRows(t)); err != nil {
 		return fmt.Errorf("write tallies: %w", err)
@@ -125,11 +158,11 @@ func writeTalliesCSV(w io.Writer, t review.Tally) error {
 	return nil
 }
 
-func writeTalliesTable(w io.Writer, t review.Tally) error {
+func writeTalliesTable(w io.Writer, t tallies) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	for i, row := range talliesRows(t) {
 		if i == 0 {
-			for j := 2; j < len(row)-5; j++ {
+			for j := 2; j < len(row)-6; j++ {
 				row[j] = strings.SplitN(row[j], " ", 2)[0] // the source slug; editions are in roster lists
 			}
 		}
@@ -138,7 +171,7 @@ func writeTalliesTable(w io.Writer, t review.Tally) error {
 	return tw.Flush()
 }
 
-func writeTalliesXLSX(w io.Writer, t review.Tally) error {
+func writeTalliesXLSX(w io.Writer, t tallies) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Tallies"
@@ -152,7 +185,7 @@ func writeTalliesXLSX(w io.Writer, t review.Tally) error {
 				return err
 			}
 			var val any = v
-			if i > 0 && j >= 2 && j < len(row)-1 && v != "" {
+			if i > 0 && j >= 2 && j != len(row)-2 && v != "" {
 				var n int
 				if _, err := fmt.Sscan(v, &n); err == nil {
 					val = n

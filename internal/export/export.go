@@ -2,7 +2,8 @@
 // JSON or XLSX.
 //
 // The crosswalk has one row per source record: which person it belongs to,
-// the record's other names and how it was linked. The registry has one row
+// the record's other names, how it was linked, its other fields and the
+// row as imported (each only as far as the audience filter leaves it). The registry has one row
 // per person: a canonical name in Azerbaijani Latin (the best-attested
 // spelling among the person's records), its English and Russian forms, the
 // other names the person's records give (aliases), birth year, groups,
@@ -66,6 +67,16 @@ type CrosswalkRow struct {
 	Group     string   `json:"group"`
 	Score     float64  `json:"score"`
 	Link      string   `json:"link"`
+	// The record's other fields, as the audience may see them (the
+	// audience filter empties the private ones before the rows are made).
+	Case       string `json:"case,omitempty"`
+	ArrestDate string `json:"arrest_date,omitempty"`
+	Sentence   string `json:"sentence,omitempty"`
+	Status     string `json:"status,omitempty"`
+	Charges    string `json:"charges,omitempty"`
+	Place      string `json:"place,omitempty"`
+	Notes      string `json:"notes,omitempty"`
+	Raw        string `json:"raw,omitempty"` // the row as imported (never for the public)
 }
 
 // Crosswalk makes the crosswalk rows, sorted by source, edition and the
@@ -83,7 +94,9 @@ func Crosswalk(ms []Member) []CrosswalkRow {
 			g = m.GroupRaw
 		}
 		out = append(out, CrosswalkRow{PersonID: m.PersonID, Source: m.Source, Edition: m.Edition, RecordRef: m.Ref,
-			Name: m.Name, Aliases: aliases(m), BirthYear: m.BirthYear, Group: g, Score: m.Score, Link: m.Link})
+			Name: m.Name, Aliases: aliases(m), BirthYear: m.BirthYear, Group: g, Score: m.Score, Link: m.Link,
+			Case: m.Case, ArrestDate: m.ArrestDate, Sentence: m.Sentence, Status: m.Status, Charges: m.Charges, Place: m.Place,
+			Notes: m.Notes, Raw: m.Raw})
 	}
 	return out
 }
@@ -100,11 +113,12 @@ func aliases(ms ...Member) []string {
 	return []string{}
 }
 
-var crosswalkHeader = []string{"person_id", "source", "edition", "record_ref", "name", "aliases", "birth_year", "group", "score", "link"}
+var crosswalkHeader = []string{"person_id", "source", "edition", "record_ref", "name", "aliases", "birth_year", "group", "score", "link",
+	"case", "arrest_date", "sentence", "status", "charges", "place", "notes", "raw"}
 
 func (r CrosswalkRow) cells() []any {
 	return []any{r.PersonID, r.Source, r.Edition, r.RecordRef, r.Name, strings.Join(r.Aliases, "; "), yearCell(r.BirthYear),
-		r.Group, r.Score, r.Link}
+		r.Group, r.Score, r.Link, r.Case, r.ArrestDate, r.Sentence, r.Status, r.Charges, r.Place, r.Notes, r.Raw}
 }
 
 // NameParts is a record's name as the name engine reads it, in

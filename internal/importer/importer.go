@@ -102,6 +102,7 @@ type Result struct {
 	Groups    map[string]int          // records per group key ("" for unmapped or none)
 	Unmapped  []string                // distinct raw group labels that mapped to no key
 	Headers   map[roster.Field]string // which header each field was read from
+	Columns   []string                // tabular formats: every header cell as written (also those mapped to no field)
 	Notes     []string                // anything else a dry run should show
 }
 
@@ -114,6 +115,7 @@ type parsed struct {
 	headerRow int
 	entries   []roster.RawEntry
 	headers   map[roster.Field]string
+	columns   []string
 	notes     []string
 }
 
@@ -188,6 +190,7 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 		Warnings:  warns,
 		Groups:    map[string]int{},
 		Headers:   p.headers,
+		Columns:   p.columns,
 		Notes:     p.notes,
 	}
 	if res.Headers == nil {

@@ -55,6 +55,11 @@ func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxo
 	hdr := rows[hi]
 	tr := &tableResult{columns: hdr.cells}
 	tr.headerRow = hdr.line
+	for _, c := range hdr.cells {
+		if c = trimValue(c); c != "" {
+			tr.parsed.columns = append(tr.parsed.columns, c)
+		}
+	}
 	tr.headers = map[roster.Field]string{}
 	for f, want := range opts.Map {
 		if _, ok := overrideColumn(hdr.cells, want); !ok {

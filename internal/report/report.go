@@ -40,9 +40,16 @@ type Input struct {
 	Persons []Person
 	// Former are the persons only earlier editions hold: the changes name
 	// them.
-	Former  []Person
-	Tally   review.Tally  // persons per group per list (latest editions) and in the registry
-	Changes []review.Diff // each source's latest edition against its previous one
+	Former []Person
+	// Withheld are the persons counted but not named (the private persons
+	// of a public report, as the audience filter left them out): for each,
+	// the sources whose latest edition holds them. Every count counts them.
+	Withheld [][]string
+	// ChangesWithheld counts, for each of Changes, the added and the
+	// removed persons the audience filter left out of it.
+	ChangesWithheld [][2]int
+	Tally           review.Tally  // persons per group per list (latest editions) and in the registry
+	Changes         []review.Diff // each source's latest edition against its previous one
 	// Estimate is the estimate over all persons, Groups one per group.
 	Estimate estimate.Result
 	Groups   []GroupEstimate
@@ -117,6 +124,7 @@ type view struct {
 	Method     []string
 	Assume     []string
 	Persons    []personRow
+	Withheld   string // how many persons are counted but not named, in words ("" for none)
 	ScriptName string
 }
 
@@ -129,7 +137,7 @@ type summary struct {
 func build(in Input, p *i18n.Printer) view {
 	v := view{Lang: string(p.Lang), CSS: template.CSS(pageCSS), AsOf: p.Date(in.AsOf), Sources: in.Sources}
 	r := in.Estimate
-	v.Summary = summary{Listed: p.Int(len(in.Persons)), Lists: p.Int(len(in.Sources)), Refused: r.Refused != nil}
+	v.Summary = summary{Listed: p.Int(len(in.Persons) + len(in.Withheld)), Lists: p.Int(len(in.Sources)), Refused: r.Refused != nil}
 	if r.Refused == nil {
 		v.Summary.Estimate = Count(p, r.Estimate)
 		v.Summary.Range = p.T("format.range", Count(p, r.Lower), Count(p, r.Upper))
@@ -150,6 +158,9 @@ func build(in Input, p *i18n.Printer) view {
 	}
 	v.ScriptName = p.T("report.script." + string(p.Lang))
 	v.Persons = personRowsOf(in.Persons, p)
+	if n := len(in.Withheld); n > 0 {
+		v.Withheld = p.N("report.persons.withheld", n)
+	}
 	return v
 }
 
@@ -211,15 +222,21 @@ func omissionsOf(in Input, p *i18n.Printer) []omission {
 	var out []omission
 	for _, s := range in.Sources {
 		holds, omits, byTwo := 0, 0, 0
-		for _, per := range in.Persons {
-			if slices.Contains(per.Lists, s.Slug) {
+		count := func(lists []string) {
+			if slices.Contains(lists, s.Slug) {
 				holds++
-				continue
+				return
 			}
 			omits++
-			if len(per.Lists) >= 2 {
+			if len(lists) >= 2 {
 				byTwo++
 			}
+		}
+		for _, per := range in.Persons {
+			count(per.Lists)
+		}
+		for _, lists := range in.Withheld {
+			count(lists)
 		}
 		o := omission{Source: s.Slug, Holds: p.Int(holds), Omits: p.Int(omits), ByTwo: p.Int(byTwo)}
 		for _, row := range in.Tally.Rows {
@@ -251,9 +268,13 @@ func changesOf(in Input, p *i18n.Printer) []change {
 		return e.Record.Name
 	}
 	var out []change
-	for _, d := range in.Changes {
+	for i, d := range in.Changes {
+		var wh [2]int
+		if i < len(in.ChangesWithheld) {
+			wh = in.ChangesWithheld[i]
+		}
 		c := change{Heading: p.T("report.changes.edition", d.Source, p.Date(d.From), p.Date(d.To)),
-			Summary: strings.Join([]string{p.N("report.changes.added", len(d.Added)), p.N("report.changes.removed", len(d.Removed)),
+			Summary: strings.Join([]string{p.N("report.changes.added", len(d.Added)+wh[0]), p.N("report.changes.removed", len(d.Removed)+wh[1]),
 				p.N("report.changes.kept", d.Kept)}, p.T("format.list"))}
 		for _, e := range d.Added {
 			c.Added = append(c.Added, entryName(e))
@@ -263,6 +284,12 @@ func changesOf(in Input, p *i18n.Printer) []change {
 		}
 		slices.Sort(c.Added)
 		slices.Sort(c.Removed)
+		if wh[0] > 0 {
+			c.Added = append(c.Added, p.N("report.changes.withheld", wh[0]))
+		}
+		if wh[1] > 0 {
+			c.Removed = append(c.Removed, p.N("report.changes.withheld", wh[1]))
+		}
 		out = append(out, c)
 	}
 	return out

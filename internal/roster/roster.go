@@ -219,7 +219,10 @@ const (
 	EINVALID  = "invalid" // bad input from the user or a file
 	ENOTFOUND = "not_found"
 	ECONFLICT = "conflict" // already exists, already decided
-	EINTERNAL = "internal"
+	// EFORBIDDEN: the asker may not have this (a viewer asking for the
+	// internal audience).
+	EFORBIDDEN = "forbidden"
+	EINTERNAL  = "internal"
 )
 
 // Error is a domain error with a code and a message meant for the user.

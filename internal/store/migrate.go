@@ -14,6 +14,7 @@ import (
 // migrate_test.go checks that a migrated file matches a fresh one.
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	migrateRecordAliases, // 1 → 2
+	migratePrivacyMarks,  // 2 → 3 (issue 15: privacy.go)
 }
 
 // migrateRecordAliases adds records.aliases (issue 12): the other names

@@ -21,6 +21,11 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	policy, err := s.pagePolicy(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	rec, err := s.cfg.Registry.FindRecord(r.Context(), ref)
 	if err != nil {
 		s.fail(w, r, err)
@@ -30,6 +35,11 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 	if persons, err := s.cfg.Registry.Persons(r.Context()); err == nil {
 		personID = personIndex(persons)[recKey(rec.Source, rec.Edition, rec.Ref)]
 	}
+	if !policy.Named(personID) {
+		s.fail(w, r, roster.Errorf(roster.ENOTFOUND, "no record %s for the %s audience", ref, policy.Audience))
+		return
+	}
+	rec = policy.Record(rec)
 	s.render(w, r, http.StatusOK, "record", "Record "+recKey(rec.Source, rec.Edition, rec.Ref), struct {
 		Record   roster.Record
 		Key      string
@@ -76,6 +86,7 @@ type personView struct {
 	Decisions []roster.Decision
 	Audit     []AuditEntry
 	Items     []roster.ReviewItem
+	Privacy   *PersonPrivacy // nil: no privacy marks kept
 }
 
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
@@ -90,7 +101,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/persons/"+p.RedirectTo+"?from="+id, http.StatusSeeOther)
 		return
 	}
-	v := personView{Person: p, Events: events}
+	v := personView{Person: p, Events: events, Privacy: s.personPrivacy(ctx, p.ID)}
 	mine := map[string]bool{}
 	bySource := map[string][]string{}
 	for _, m := range p.Members {

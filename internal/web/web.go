@@ -19,6 +19,8 @@
 //     http.CrossOriginProtection rejects cross-origin writes on top.
 //   - Content-Security-Policy: default-src 'self' (no inline script or
 //     style), frame-ancestors 'none'; no-store caching of pages.
+//   - Served over TLS (roster serve --tls-cert), every response carries
+//     Strict-Transport-Security and the session cookie is Secure.
 //   - Decisions are made under the session's user name; the item's version
 //     travels in the form, so a decision made meanwhile by someone else is
 //     reported (409), never overwritten.
@@ -135,8 +137,16 @@ type Config struct {
 	Queue    Queue
 	Users    Users
 	Registry Registry
-	Log      *slog.Logger // nil: slog.Default()
-	Now      func() time.Time
+	// Privacy keeps the privacy marks (nil: the person page has no
+	// privacy form, and pages have only the internal view).
+	Privacy Privacy
+	// Role gives a session's role (admin, analyst, viewer); nil: every
+	// account is an analyst.
+	Role func(Session) string
+	// Health checks the database for /healthz (nil: always healthy).
+	Health func(context.Context) error
+	Log    *slog.Logger // nil: slog.Default()
+	Now    func() time.Time
 }
 
 // Server is the review UI's http.Handler.
@@ -182,6 +192,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	static := http.FileServerFS(s.static)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", static))
+	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.Handle("POST /logout", s.auth(s.logout))
@@ -194,6 +205,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /items/{id}/decide", s.auth(s.decide))
 	mux.Handle("POST /items/{id}/undo", s.auth(s.undo))
 	mux.Handle("GET /persons/{id}", s.auth(s.personPage))
+	mux.Handle("POST /persons/{id}/privacy", s.auth(s.markPrivate))
 	mux.Handle("GET /record", s.auth(s.recordPage))
 	mux.Handle("GET /sources", s.auth(s.sourcesPage))
 	mux.Handle("GET /search", s.auth(s.searchPage))
@@ -226,6 +238,9 @@ func securityHeaders(h http.Handler) http.Handler {
 		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
 		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
 		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil { // served over HTTPS: browsers must never fall back to plain HTTP
+			hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
 		h.ServeHTTP(w, r)
 	})
 }
@@ -239,6 +254,8 @@ func status(err error) int {
 		return http.StatusNotFound
 	case roster.ECONFLICT:
 		return http.StatusConflict
+	case roster.EFORBIDDEN:
+		return http.StatusForbidden
 	default:
 		return http.StatusInternalServerError
 	}

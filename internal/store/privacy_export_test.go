@@ -1,0 +1,4 @@
+package store
+
+// PrivacySchema exposes the migration text to the tests.
+const PrivacySchema = privacySchema

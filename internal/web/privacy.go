@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/roster-coalition/roster/internal/audience"
+	"github.com/roster-coalition/roster/internal/roster"
+)
+
+// Privacy keeps the privacy marks (the same log as roster privacy) and
+// gives the audience filter of a page.
+type Privacy interface {
+	// PersonPrivacy says whether a person is private now, and why.
+	PersonPrivacy(ctx context.Context, id string) (PersonPrivacy, error)
+	MarkPerson(ctx context.Context, id, reason, askedBy, by string) error
+	UnmarkPerson(ctx context.Context, id, reason, by string) error
+	// Policy is the filter of an audience under the marks in force.
+	Policy(ctx context.Context, a audience.Audience) (audience.Policy, error)
+}
+
+// PersonPrivacy is a person's privacy, for the person page.
+type PersonPrivacy struct {
+	Private bool
+	How     string // "marked", or how a mark on another ID reaches the person
+	Reason  string
+	AskedBy string
+	By      string
+	At      string
+}
+
+// role is the session's role. Accounts have no roles yet: every account
+// is an analyst until Config.Role says otherwise (the team-review issue
+// brings admin, analyst and viewer).
+func (s *Server) role(sess Session) string {
+	if s.cfg.Role != nil {
+		return s.cfg.Role(sess)
+	}
+	return audience.RoleAnalyst
+}
+
+// pageAudience is the audience a page is shown for: ?audience= when the
+// role may ask for it (a viewer never gets internal), else the role's
+// default (analysts and admins work on the internal view, viewers see the
+// coalition's).
+func (s *Server) pageAudience(r *http.Request) (audience.Audience, error) {
+	role := s.role(sessionFrom(r.Context()))
+	want := r.URL.Query().Get("audience")
+	if want == "" {
+		if role == audience.RoleAnalyst || role == audience.RoleAdmin {
+			return audience.Internal, nil
+		}
+		return audience.Coalition, nil
+	}
+	a, err := audience.Parse(want)
+	if err != nil {
+		return "", err
+	}
+	return a, audience.Allow(role, a)
+}
+
+// pagePolicy is the audience filter of a page; without Privacy (no marks
+// to read) only the internal view exists.
+func (s *Server) pagePolicy(r *http.Request) (audience.Policy, error) {
+	a, err := s.pageAudience(r)
+	if err != nil {
+		return audience.Policy{}, err
+	}
+	if s.cfg.Privacy == nil {
+		if a != audience.Internal {
+			return audience.Policy{}, roster.Errorf(roster.EINVALID, "this server keeps no privacy marks: only the internal view exists")
+		}
+		return audience.Policy{Audience: a}, nil
+	}
+	return s.cfg.Privacy.Policy(r.Context(), a)
+}
+
+// personPrivacy is what the person page shows of the person's privacy
+// (nil without Privacy).
+func (s *Server) personPrivacy(ctx context.Context, id string) *PersonPrivacy {
+	if s.cfg.Privacy == nil {
+		return nil
+	}
+	pp, err := s.cfg.Privacy.PersonPrivacy(ctx, id)
+	if err != nil {
+		s.cfg.Log.Error("person privacy", "err", err)
+		return nil
+	}
+	return &pp
+}
+
+// markPrivate marks or unmarks a person private (POST
+// /persons/{id}/privacy: action, reason, asked_by), under the session's
+// name; viewers may not.
+func (s *Server) markPrivate(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	sess := sessionFrom(r.Context())
+	if s.cfg.Privacy == nil {
+		s.fail(w, r, roster.Errorf(roster.ENOTFOUND, "this server keeps no privacy marks"))
+		return
+	}
+	if role := s.role(sess); role != audience.RoleAnalyst && role != audience.RoleAdmin {
+		s.fail(w, r, roster.Errorf(roster.EFORBIDDEN, "a %s cannot mark persons private", role))
+		return
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" {
+		s.fail(w, r, roster.Errorf(roster.EINVALID, "give a reason"))
+		return
+	}
+	var err error
+	switch r.PostFormValue("action") {
+	case audience.ActionMark:
+		err = s.cfg.Privacy.MarkPerson(r.Context(), id, reason, strings.TrimSpace(r.PostFormValue("asked_by")), sess.User)
+	case audience.ActionUnmark:
+		err = s.cfg.Privacy.UnmarkPerson(r.Context(), id, reason, sess.User)
+	default:
+		err = roster.Errorf(roster.EINVALID, "action %q: want mark or unmark", r.PostFormValue("action"))
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/persons/"+id, http.StatusSeeOther)
+}
