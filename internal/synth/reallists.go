@@ -133,13 +133,26 @@ func FromMentions(r io.Reader, edition string, create FileCreator) (*Manifest, e
 			rows = append(rows, []string{ref, m.name, m.category, m.caseName, m.arrest, m.sentence, m.birth})
 			tw.add(slug, edition+"-01", ref, p)
 		}
-		if err := writeCSVFile(create, info.File, header, rows); err != nil {
+		if err := addList(create, man, info, header, rows); err != nil {
 			return nil, err
 		}
-		info.Records = len(rows)
-		man.Records += len(rows)
-		man.Lists = append(man.Lists, info)
 	}
+	return finish(create, man, tw)
+}
+
+// addList writes one list as CSV and adds it to the manifest.
+func addList(create FileCreator, man *Manifest, info ListInfo, header []string, rows [][]string) error {
+	if err := writeCSVFile(create, info.File, header, rows); err != nil {
+		return err
+	}
+	info.Records = len(rows)
+	man.Records += len(rows)
+	man.Lists = append(man.Lists, info)
+	return nil
+}
+
+// finish closes the truth file and writes the manifest.
+func finish(create FileCreator, man *Manifest, tw *truthWriter) (*Manifest, error) {
 	if err := tw.close(); err != nil {
 		return nil, err
 	}
@@ -238,17 +251,11 @@ func NamesOnly(opts NamesOnlyOptions, create FileCreator) (*Manifest, error) {
 			rows = append(rows, []string{spell[k][p]})
 			tw.add(route.slug, opts.Edition+"-01", ref, fmt.Sprintf("T-%06d", p+1))
 		}
-		if err := writeCSVFile(create, info.File, []string{"Name"}, rows); err != nil {
+		if err := addList(create, man, info, []string{"Name"}, rows); err != nil {
 			return nil, err
 		}
-		info.Records = len(rows)
-		man.Records += len(rows)
-		man.Lists = append(man.Lists, info)
 	}
-	if err := tw.close(); err != nil {
-		return nil, err
-	}
-	return man, writeManifest(create, man)
+	return finish(create, man, tw)
 }
 
 // variant is one group of attested spellings.
