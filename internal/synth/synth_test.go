@@ -20,14 +20,20 @@ func (m *memFile) Close() error { return nil }
 
 func generate(t testing.TB, opts Options) (map[string][]byte, *Manifest) {
 	t.Helper()
+	return collect(t, func(create FileCreator) (*Manifest, error) { return Generate(opts, create) })
+}
+
+// collect runs a generator into memory and returns its files by name.
+func collect(t testing.TB, gen func(FileCreator) (*Manifest, error)) (map[string][]byte, *Manifest) {
+	t.Helper()
 	files := map[string]*memFile{}
-	man, err := Generate(opts, func(name string) (io.WriteCloser, error) {
+	man, err := gen(func(name string) (io.WriteCloser, error) {
 		f := &memFile{}
 		files[name] = f
 		return f, nil
 	})
 	if err != nil {
-		t.Fatalf("Generate: %v", err)
+		t.Fatalf("generate: %v", err)
 	}
 	out := map[string][]byte{}
 	for k, v := range files {
