@@ -109,6 +109,9 @@ const (
 
 // classifyHeader recognises a header cell.
 func classifyHeader(h string) (roster.Field, int) {
+	if len(h) > 400 { // no header is this long: a data cell (bounded cost)
+		return "", 0
+	}
 	k := fold(splitCamel(h))
 	if k == "" || len(k) > 80 {
 		return "", 0
@@ -234,6 +237,7 @@ type columnMap struct {
 	fields []roster.Field // per column, "" when not used
 	conf   []int
 	alts   []roster.Field // per column: the field it would have given, when another column won it
+	dups   [][2]int       // pairs of columns that read as one field equally well (the first is kept)
 	score  int
 }
 
@@ -279,6 +283,9 @@ func mapHeaderRow(cells []string, ov map[roster.Field]string) columnMap {
 				cm.alts[i] = f
 				cm.fields[i], cm.conf[i] = "", 0
 				break
+			}
+			if cm.conf[j] == cm.conf[i] {
+				cm.dups = append(cm.dups, [2]int{i, j})
 			}
 			cm.alts[j] = f
 			cm.fields[j], cm.conf[j] = "", 0
