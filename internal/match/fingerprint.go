@@ -23,6 +23,7 @@ func ParseName(r roster.Record) names.Name {
 // names and former names it prints in brackets or after "also known as"
 // (see [names.SplitAliases]); the aliases from the name cell.
 func ParseForms(r roster.Record) (names.Name, []names.Name) {
+	r = Bound(r)
 	if r.Surname != "" || r.Given != "" || r.Patronymic != "" {
 		n := names.FromParts(r.Surname, r.Given, r.Patronymic)
 		if r.Name == "" {
