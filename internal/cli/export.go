@@ -131,7 +131,7 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	if err != nil {
 		return err
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -157,7 +157,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if opts.DryRun {
 		return printDryRun(opts, edition, results)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.createStore(ctx)
 	if err != nil {
 		return err
 	}

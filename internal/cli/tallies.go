@@ -59,7 +59,7 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 	default:
 		return usagef("--format %q: want csv, json, xlsx or table", opts.Format)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}
