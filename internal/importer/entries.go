@@ -29,7 +29,11 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 	lim := opts.Limits.withDefaults()
 	if len(entries) > lim.Rows {
 		e := entries[lim.Rows]
-		return nil, nil, &Error{File: file, Row: max(e.Line, e.Row), Msg: fmt.Sprintf("more than %s entries, over the limit (--limit rows=N raises it)", group3(lim.Rows))}
+		row := e.Line
+		if row == 0 {
+			row = e.Row
+		}
+		return nil, nil, &Error{File: file, Row: row, Msg: fmt.Sprintf("more than %s rows, over the limit (--limit rows=N raises it)", group3(lim.Rows))}
 	}
 	recs := make([]roster.Record, 0, len(entries))
 	var warns []Warning

@@ -340,10 +340,7 @@ func overrideColumn(cells []string, want string) (int, bool) {
 // a tie. It returns -1 when no row has a name column.
 func findHeader(rows []tabRow, ov map[roster.Field]string) (int, columnMap) {
 	best, bestMap := -1, columnMap{}
-	limit := len(rows)
-	if limit > 50 {
-		limit = 50
-	}
+	limit := min(len(rows), headerRows)
 	for i := 0; i < limit; i++ {
 		if blankRow(rows[i].cells) {
 			continue

@@ -182,6 +182,9 @@ func isNameField(f roster.Field) bool {
 	return false
 }
 
+// headerRows is how far down findHeader looks for the header.
+const headerRows = 50
+
 // checkShape refuses a table with too many rows, or a row with too many
 // columns (up to its last non-empty cell), before its header is looked
 // for: header detection classifies every cell of the first rows.
@@ -197,7 +200,9 @@ func checkShape(file string, rows []tabRow, loc string, lim Limits) error {
 				Msg: fmt.Sprintf("the %s has %s columns, over the limit of %s (--limit columns=N raises it)", loc, group3(w), group3(lim.Columns))}
 		}
 		if w > 0 {
-			if n++; n > lim.Rows {
+			// The header and lines above it are rows too: the exact count
+			// of entries is checked once they are read (fromEntries).
+			if n++; n > lim.Rows+headerRows {
 				return &Error{File: file, Row: r.line, Msg: fmt.Sprintf("more than %s rows, over the limit (--limit rows=N raises it)", group3(lim.Rows))}
 			}
 		}

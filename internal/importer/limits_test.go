@@ -40,7 +40,7 @@ func TestLimits(t *testing.T) {
 		{"unrecognised column", "c.csv", "Full name,Whatever\nAli Karimov," + big(70_000) + "\n", Limits{}, 2, "Whatever", "the cell is 68.4 KB"},
 		{"row", "r.csv", "Full name,A,B\nAli Karimov," + big(600_000) + "," + big(600_000) + "\n", Limits{CellBytes: 700_000}, 2, "", "the row is 1.1 MB, over the limit of 1 MB (--limit row=SIZE raises it)"},
 		{"a million columns", "w.csv", wide, Limits{}, 1, "#1001", "the line has 1,000,001 columns, over the limit of 1,000"},
-		{"rows", "r.csv", "Full name\nA B\nC D\nE F\nG H\n", Limits{Rows: 3}, 4, "", "more than 3 rows, over the limit (--limit rows=N raises it)"},
+		{"rows", "r.csv", "Full name\nA B\nC D\nE F\nG H\n", Limits{Rows: 3}, 5, "", "more than 3 rows, over the limit (--limit rows=N raises it)"},
 		{"file", "f.csv", "Full name\nA B\n", Limits{FileBytes: 10}, 0, "", "the file is 14 bytes, over the limit of 10 bytes (--limit file=SIZE raises it)"},
 		{"json name", "j.json", `[{"name": "A B"}, {"name": "` + big(5000) + `"}]`, Limits{}, 2, "name", "the name is 4.9 KB"},
 		{"json depth", "d.json", "[\n" + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "]", Limits{}, 0, "",

@@ -136,7 +136,7 @@ func sheetRows(file string, f *excelize.File, sheet string, lim Limits) ([]tabRo
 		if err := checkShape(file, []tabRow{{cells: cells, line: line}}, "row", lim); err != nil {
 			return nil, err
 		}
-		if nonEmpty++; nonEmpty > lim.Rows {
+		if nonEmpty++; nonEmpty > lim.Rows+headerRows {
 			return nil, &Error{File: file, Row: line, Msg: fmt.Sprintf("more than %s rows, over the limit (--limit rows=N raises it)", group3(lim.Rows))}
 		}
 		rows = append(rows, tabRow{cells: cells, line: line, raw: strings.Join(cells, "\t")})
