@@ -12,6 +12,24 @@ import (
 	"github.com/roster-coalition/roster/internal/store"
 )
 
+// twoLists is a store with matchPeople in two lists, ipm in Azerbaijani
+// and mhm in Russian; it returns mhm's names and the birth years.
+func twoLists(t *testing.T) (s *store.Store, ru []string, born []int) {
+	t.Helper()
+	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	var az []string
+	for _, p := range matchPeople {
+		az, ru, born = append(az, p.az), append(ru, p.ru), append(born, p.born)
+	}
+	matchImportList(t, s, "ipm", "2025-01-01", az, born, false, false)
+	matchImportList(t, s, "mhm", "2025-01-01", ru, born, false, false)
+	return s, ru, born
+}
+
 // TestMatchRefusesWhenRecordsChange: an import that lands while match
 // computes (here: from another connection, as soon as the matcher has
 // read the records) makes the save fail with a message saying so, and the
@@ -20,19 +38,7 @@ import (
 // import had replaced).
 func TestMatchRefusesWhenRecordsChange(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "r.db")
-	s, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var az, ru []string
-	var born []int
-	for _, p := range matchPeople {
-		az, ru, born = append(az, p.az), append(ru, p.ru), append(born, p.born)
-	}
-	matchImportList(t, s, "ipm", "2025-01-01", az, born, false, false)
-	matchImportList(t, s, "mhm", "2025-01-01", ru, born, false, false)
+	s, ru, born := twoLists(t)
 	svc := New(s, nil)
 	first, err := svc.Match(ctx, match.Config{})
 	if err != nil {
@@ -46,7 +52,7 @@ func TestMatchRefusesWhenRecordsChange(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	other, err := store.OpenExisting(ctx, path)
+	other, err := store.OpenExisting(ctx, s.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,18 +98,7 @@ func TestMatchRefusesWhenRecordsChange(t *testing.T) {
 // rebuild clears it (issue 16, point 6).
 func TestQueueStaleUntilRebuilt(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var az, ru []string
-	var born []int
-	for _, p := range matchPeople {
-		az, ru, born = append(az, p.az), append(ru, p.ru), append(born, p.born)
-	}
-	matchImportList(t, s, "ipm", "2025-01-01", az, born, false, false)
-	matchImportList(t, s, "mhm", "2025-01-01", ru, born, false, false)
+	s, _, _ := twoLists(t)
 	svc := New(s, nil)
 	sum, err := svc.Match(ctx, match.Config{})
 	if err != nil {

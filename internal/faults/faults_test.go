@@ -1,13 +1,10 @@
 package faults
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"database/sql"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -22,6 +19,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/roster-coalition/roster/internal/faults/bomb"
 )
 
 // bin is the roster binary under test.
@@ -205,6 +204,27 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
+// afterKill runs a read command on what a kill left (it must cope with a
+// hot WAL without writing), then checks the file's integrity and opens it
+// for the test's checks.
+func afterKill(t *testing.T, dir, db, what string, read ...string) (result, *sql.DB) {
+	t.Helper()
+	r := run(t, dir, append([]string{"--db", db}, read...)...)
+	if r.code != 0 {
+		t.Fatalf("%s: roster %s: %s", what, strings.Join(read, " "), r.stderr)
+	}
+	c := openDB(t, filepath.Join(dir, db))
+	integrity(t, c)
+	return r, c
+}
+
+// removeDB removes a database and its WAL files.
+func removeDB(dir, db string) {
+	for _, f := range []string{db, db + "-wal", db + "-shm"} {
+		os.Remove(filepath.Join(dir, f))
+	}
+}
+
 // killAfter starts cmd, kills it with SIGKILL after d (unless it ended
 // before) and reports whether it was killed.
 func killAfter(t *testing.T, cmd *exec.Cmd, d time.Duration) bool {
@@ -253,14 +273,7 @@ func TestKillImport(t *testing.T) {
 		copyFile(t, filepath.Join(dir, "base.db"), filepath.Join(dir, db))
 		d := time.Duration(rng.Int64N(int64(whole.took) * 6 / 5))
 		killed := killAfter(t, command(dir, "--db", db, "import", "big.csv", "--source", "big"), d)
-		// A read command first: it must cope with what the kill left
-		// (a hot WAL) without writing.
-		r := run(t, dir, "--db", db, "lists", "--json")
-		if r.code != 0 {
-			t.Fatalf("run %d (kill after %v): roster lists: %s", i, d, r.stderr)
-		}
-		c := openDB(t, filepath.Join(dir, db))
-		integrity(t, c)
+		r, c := afterKill(t, dir, db, fmt.Sprintf("run %d (kill after %v)", i, d), "lists", "--json")
 		total := count(t, c, "SELECT count(*) FROM records")
 		big := count(t, c, "SELECT count(*) FROM records r JOIN lists l ON l.id = r.list_id WHERE l.source = 'big'")
 		switch {
@@ -278,9 +291,7 @@ func TestKillImport(t *testing.T) {
 			mustRun(t, dir, "--db", db, "import", "big.csv", "--source", "big")
 			reimported = true
 		}
-		os.Remove(filepath.Join(dir, db))
-		os.Remove(filepath.Join(dir, db+"-wal"))
-		os.Remove(filepath.Join(dir, db+"-shm"))
+		removeDB(dir, db)
 	}
 	t.Logf("%d of 10 killed imports had landed whole", landed)
 }
@@ -328,12 +339,7 @@ func TestKillMatch(t *testing.T) {
 		copyFile(t, filepath.Join(dir, "base.db"), filepath.Join(dir, db))
 		d := time.Duration(rng.Int64N(int64(whole.took) * 6 / 5))
 		killAfter(t, command(dir, "--db", db, "match"), d)
-		r := run(t, dir, "--db", db, "review", "list", "--json")
-		if r.code != 0 {
-			t.Fatalf("run %d (kill after %v): roster review list: %s", i, d, r.stderr)
-		}
-		c := openDB(t, filepath.Join(dir, db))
-		integrity(t, c)
+		r, c := afterKill(t, dir, db, fmt.Sprintf("run %d (kill after %v)", i, d), "review", "list", "--json")
 		last := count(t, c, "SELECT max(id) FROM runs")
 		queue := count(t, c, "SELECT value FROM meta WHERE key = 'queue_run'")
 		switch last {
@@ -367,9 +373,7 @@ func TestKillMatch(t *testing.T) {
 		if i == 9 { // matching works after a kill
 			mustRun(t, dir, "--db", db, "match")
 		}
-		for _, f := range []string{db, db + "-wal", db + "-shm"} {
-			os.Remove(filepath.Join(dir, f))
-		}
+		removeDB(dir, db)
 	}
 	t.Logf("%d of 10 killed matches had saved their run, %d of them before the queue rebuild", saved, stale)
 }
@@ -681,29 +685,9 @@ func TestHostileFiles(t *testing.T) {
 // inflating to 1 GB of zeros (deflated to about 1 MB).
 func zipBomb(t *testing.T, main, part string) []byte {
 	t.Helper()
-	var comp bytes.Buffer
-	fw, _ := flate.NewWriter(&comp, flate.BestSpeed)
-	zero := make([]byte, 1<<20)
-	h := crc32.NewIEEE()
-	for range 1024 {
-		fw.Write(zero)
-		h.Write(zero)
-	}
-	fw.Close()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	if main != part {
-		w, _ := zw.Create(main)
-		io.WriteString(w, `<?xml version="1.0"?><x/>`)
-	}
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: part, Method: zip.Deflate, CRC32: h.Sum32(), CompressedSize64: uint64(comp.Len()),
-		UncompressedSize64: 1 << 30})
+	b, err := bomb.OOXML(main, part, bomb.Size)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write(comp.Bytes())
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return b
 }

@@ -44,31 +44,21 @@ func DefaultLimits() Limits {
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.FileBytes <= 0 {
-		l.FileBytes = d.FileBytes
-	}
-	if l.Unzipped <= 0 {
-		l.Unzipped = d.Unzipped
-	}
-	if l.Rows <= 0 {
-		l.Rows = d.Rows
-	}
-	if l.Columns <= 0 {
-		l.Columns = d.Columns
-	}
-	if l.RowBytes <= 0 {
-		l.RowBytes = d.RowBytes
-	}
-	if l.CellBytes <= 0 {
-		l.CellBytes = d.CellBytes
-	}
-	if l.NameBytes <= 0 {
-		l.NameBytes = d.NameBytes
-	}
-	if l.JSONDepth <= 0 {
-		l.JSONDepth = d.JSONDepth
-	}
+	orDefault(&l.FileBytes, d.FileBytes)
+	orDefault(&l.Unzipped, d.Unzipped)
+	orDefault(&l.Rows, d.Rows)
+	orDefault(&l.Columns, d.Columns)
+	orDefault(&l.RowBytes, d.RowBytes)
+	orDefault(&l.CellBytes, d.CellBytes)
+	orDefault(&l.NameBytes, d.NameBytes)
+	orDefault(&l.JSONDepth, d.JSONDepth)
 	return l
+}
+
+func orDefault[T int | int64](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // LimitKeys names the limits Set understands, in the order the help

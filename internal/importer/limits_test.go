@@ -3,16 +3,14 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"errors"
-	"hash/crc32"
 	"io"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/roster-coalition/roster/internal/faults/bomb"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/xuri/excelize/v2"
 )
@@ -124,45 +122,19 @@ func TestSetLimit(t *testing.T) {
 	}
 }
 
-// bomb is one gigabyte of zeros, deflated once (1.3 MB) and reused.
-var bomb = sync.OnceValues(func() ([]byte, uint32) {
-	var buf bytes.Buffer
-	fw, _ := flate.NewWriter(&buf, flate.BestSpeed)
-	zero := make([]byte, 1<<20)
-	h := crc32.NewIEEE()
-	for range 1024 {
-		fw.Write(zero)
-		h.Write(zero)
-	}
-	fw.Close()
-	return buf.Bytes(), h.Sum32()
-})
-
-// zipBomb is an OOXML package whose part inflates to 1 GB of zeros; with
-// lie, the archive declares the part as 1 KB.
+// zipBomb is an OOXML package (kind xlsx or docx) whose part inflates to
+// 1 GB of zeros; with lie, the archive declares the part as 1 KB.
 func zipBomb(t *testing.T, kind, part string, lie bool) []byte {
 	t.Helper()
-	comp, crc := bomb()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	main := map[string]string{"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}[kind]
-	if main != part {
-		w, _ := zw.Create(main)
-		io.WriteString(w, `<?xml version="1.0"?><x/>`)
-	}
-	size := uint64(1 << 30)
+	size := uint64(bomb.Size)
 	if lie {
 		size = 1 << 10
 	}
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: part, Method: zip.Deflate, CRC32: crc, CompressedSize64: uint64(len(comp)), UncompressedSize64: size})
+	b, err := bomb.OOXML(map[string]string{"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}[kind], part, size)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write(comp)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return b
 }
 
 // TestZipBombs: an XLSX or DOCX whose parts would inflate to 1 GB is
@@ -170,7 +142,7 @@ func zipBomb(t *testing.T, kind, part string, lie bool) []byte {
 // (measured: the allocations stay far below the bomb); a part that lies
 // about its size is stopped by archive/zip at the declared size.
 func TestZipBombs(t *testing.T) {
-	bomb() // build it outside the measurement
+	zipBomb(t, "xlsx", "x", false) // deflate the zeros outside the measurement
 	tests := []struct {
 		name, file, part string
 		lie              bool
