@@ -286,7 +286,11 @@ func TestKillImport(t *testing.T) {
 		if big == 0 && strings.Contains(r.stdout, `"big"`) {
 			t.Fatalf("run %d: lists shows big without its records", i)
 		}
-		t.Logf("run %d: killed=%v after %v: big's list %s", i, killed, d.Round(time.Millisecond), map[bool]string{true: "landed whole", false: "absent"}[big > 0])
+		state := "absent"
+		if big > 0 {
+			state = "landed whole"
+		}
+		t.Logf("run %d: killed=%v after %v: big's list %s", i, killed, d.Round(time.Millisecond), state)
 		if big == 0 && !reimported { // once is enough: importing works after a kill
 			mustRun(t, dir, "--db", db, "import", "big.csv", "--source", "big")
 			reimported = true
@@ -668,8 +672,15 @@ func TestHostileFiles(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%s: exit %d, stderr %q, want ~%q", tc.file, r.code, clip(r.stderr), tc.want)
 		}
-		if r.took > 2*time.Second {
-			t.Errorf("%s: refused after %v", tc.file, r.took)
+		// The giant cell within a second (issue 16's bar), the others
+		// within a few (a million columns are split before they are
+		// counted).
+		bar := 3 * time.Second
+		if tc.file == "giant.csv" {
+			bar = time.Second
+		}
+		if r.took > bar {
+			t.Errorf("%s: refused after %v, want under %v", tc.file, r.took, bar)
 		}
 		if r.maxRSS > 400<<10 {
 			t.Errorf("%s: the refusal used %d MB", tc.file, r.maxRSS>>10)
