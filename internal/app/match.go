@@ -34,17 +34,26 @@ type MatchSummary struct {
 	ReviewThresh   float64     `json:"review_threshold"`
 	Model          match.Model `json:"model"`
 	Seconds        float64     `json:"seconds"`
+	DataVersion    int64       `json:"data_version"` // of the records the run read
 }
 
 // Match runs the whole match in memory and writes it in one transaction:
 // every record, the active decisions and the previous clustering in;
 // persons with stable IDs, their history and the scored pairs out. It
-// does not rebuild the review queue (see [Service.RebuildReview]).
+// does not rebuild the review queue (see [Service.RebuildReview]). When
+// an import changed the records while it ran, nothing is saved and the
+// error (roster.ECONFLICT) says so.
 func (a *Service) Match(ctx context.Context, cfg match.Config) (MatchSummary, error) {
 	s := a.store
 	var sum MatchSummary
 	start := a.now()
 	t0 := time.Now()
+	// The data version before the records: an import that lands while
+	// the match runs changes it, and the save is then refused.
+	version, err := s.DataVersion(ctx)
+	if err != nil {
+		return sum, err
+	}
 	recs, err := s.MatchRecords(ctx)
 	if err != nil {
 		return sum, err
@@ -76,9 +85,9 @@ func (a *Service) Match(ctx context.Context, cfg match.Config) (MatchSummary, er
 		PairsCompared: st.PairsCompared, AllPairs: st.AllPairs, Persons: len(pl.Output.Clusters), NewPersons: len(pl.Assign.New),
 		MergedPersons: len(pl.Assign.Merged), RetiredPersons: len(pl.Assign.Retired), AutoLinks: pl.Output.AutoLinks,
 		AnalystLinks: pl.Output.AnalystLinks, Refused: pl.Output.Refused, LinkThreshold: mc.LinkThreshold,
-		ReviewThresh: mc.ReviewThreshold, Model: pl.Result.Model}
+		ReviewThresh: mc.ReviewThreshold, Model: pl.Result.Model, DataVersion: version}
 	run := store.MatchRun{StartedAt: start, LinkThreshold: mc.LinkThreshold, ReviewThreshold: mc.ReviewThreshold,
-		Members: pl.Members(), Retired: pl.Assign.Retired}
+		Members: pl.Members(), Retired: pl.Assign.Retired, DataVersion: version}
 	for _, p := range pl.Assign.New {
 		run.NewPersons = append(run.NewPersons, store.PersonRow{Seq: p.Seq, ID: p.ID})
 	}

@@ -64,7 +64,7 @@ func openForAudience(ctx context.Context, g *globalOptions, name string, pub pub
 	if err != nil {
 		return nil, err
 	}
-	s, err := g.openStore(ctx)
+	s, err := g.openReader(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func runBackup(ctx context.Context, opts *backupOptions) error {
 		}
 		recips = append(recips, r)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ decision (made on an item or with roster decide) and reopens its item.`,
 }
 
 func runDecisions(ctx context.Context, opts *decisionsOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -168,7 +168,7 @@ func demoMatch(ctx context.Context, g *globalOptions) error {
 // the queue: it prints the open items by kind and the first few, and the
 // tallies table.
 func demoReview(ctx context.Context, g *globalOptions) error {
-	s, err := g.openStore(ctx)
+	s, err := g.openReader(ctx)
 	if err != nil {
 		return err
 	}

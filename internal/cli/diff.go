@@ -46,7 +46,7 @@ func runDiff(ctx context.Context, opts *diffOptions) error {
 	if opts.From != "" && opts.To != "" && opts.From >= opts.To {
 		return usagef("--from %s must be before --to %s", opts.From, opts.To)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

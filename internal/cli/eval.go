@@ -114,7 +114,7 @@ func runEval(ctx context.Context, opts *evalOptions) error {
 	if err != nil {
 		return roster.Errorf(roster.EINVALID, "eval: %s: %v", opts.Truth, err)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		}
 		refs[i] = r
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

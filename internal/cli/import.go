@@ -28,6 +28,7 @@ type importOptions struct {
 	Format   string
 	Sheet    string
 	Maps     []string
+	Limits   []string
 	Taxonomy string
 	Replace  bool
 	Strict   bool
@@ -52,6 +53,14 @@ raw row as read. The import lands whole or not at all.
 Structural faults stop the import with FILE:ROW: column "X": what was
 expected, and the database is left as it was. Values that do not parse
 (a year "19x5") are kept raw with a warning; --strict makes them errors.
+Two columns that read as one field ("Birth year" twice) are an error
+unless --map says which to use.
+
+Limits (--limit KEY=VALUE changes one): file 256MB, unzipped 512MB (XLSX,
+DOCX parts, checked before inflating), rows 2000000, columns 1000, row 1MB,
+cell 64KB, name 4KB (a name, surname, given name or patronymic cell),
+json-depth 32. A file over a limit is refused naming the file, row and
+column; nothing is stored.
 
 The edition defaults to a date in the file name (ipm-2025-06.csv gives
 2025-06-01), else today. Importing a file that is already in the source, or
@@ -70,6 +79,7 @@ into an edition that exists, is refused; --replace replaces the edition.
 	f.StringVar(&opts.Format, "format", "", "csv|tsv|xlsx|json|docx|pdf|html|txt (default: by extension, then sniffed)")
 	f.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet (default: the first)")
 	f.StringArrayVar(&opts.Maps, "map", nil, "`field=Header`: read field from that column (fields: "+fieldNames()+")")
+	f.StringArrayVar(&opts.Limits, "limit", nil, "`KEY=VALUE`: raise or lower a limit ("+strings.Join(importer.LimitKeys, ", ")+"; sizes in KB, MB, GB)")
 	f.StringVar(&opts.Taxonomy, "taxonomy", "", "extra group labels, a TSV `FILE` of key<TAB>label")
 	f.BoolVar(&opts.Replace, "replace", false, "replace the edition if it exists")
 	f.BoolVar(&opts.Strict, "strict", false, "treat warnings (unparsed values) as errors")
@@ -115,6 +125,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		}
 	}
 	iopts := importer.Options{Format: opts.Format, Sheet: opts.Sheet, Map: maps, Strict: opts.Strict}
+	for _, l := range opts.Limits {
+		if err := iopts.Limits.Set(l); err != nil {
+			return usagef("--limit: %v", err)
+		}
+	}
 	if opts.Taxonomy != "" {
 		f, err := os.Open(opts.Taxonomy)
 		if err != nil {
@@ -131,6 +146,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	req := store.ImportRequest{Source: opts.Source, Edition: edition, Title: opts.Title, Replace: opts.Replace}
 	var results []*importer.Result
 	for _, path := range opts.Files {
+		if err := checkFileSize(path, iopts.Limits); err != nil {
+			return err
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return fmt.Errorf("import %s: %w", path, err)
@@ -168,7 +186,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		}
 		return printDryRun(opts, edition, results)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.createStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -188,6 +206,20 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		fmt.Fprintf(opts.Stdout, " (replacing %d)", out.Replaced)
 	}
 	fmt.Fprintln(opts.Stdout)
+	return nil
+}
+
+// checkFileSize refuses a file over the size limit before reading it into
+// memory.
+func checkFileSize(path string, lim importer.Limits) error {
+	limit := importer.DefaultLimits().FileBytes
+	if lim.FileBytes > 0 {
+		limit = lim.FileBytes
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+		return &importer.Error{File: filepath.Base(path), Msg: fmt.Sprintf("the file is %s, over the limit of %s (--limit file=SIZE raises it)",
+			importer.FormatSize(fi.Size()), importer.FormatSize(limit))}
+	}
 	return nil
 }
 

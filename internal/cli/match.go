@@ -14,6 +14,7 @@ import (
 	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/match"
 	"github.com/roster-coalition/roster/internal/review"
+	"github.com/roster-coalition/roster/internal/store"
 )
 
 type matchOptions struct {
@@ -52,7 +53,7 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	if err := cfg.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.open(ctx, store.OpenExisting, false) // it rebuilds the queue: no stale warning
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func toPersonJSON(p roster.Person, idx recordIndex) personJSON {
 }
 
 func runPersons(ctx context.Context, opts *personsOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func runPersons(ctx context.Context, opts *personsOptions) error {
 }
 
 func runPerson(ctx context.Context, opts *personOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -184,7 +184,7 @@ type privateColumnJSON struct {
 }
 
 func runPrivacyList(ctx context.Context, opts *privacyOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

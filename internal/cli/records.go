@@ -67,7 +67,7 @@ func toRecordJSON(r roster.Record) recordJSON {
 }
 
 func runRecords(ctx context.Context, opts *recordsOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/review"
+	"github.com/roster-coalition/roster/internal/store"
 )
 
 type reviewBuildOptions struct {
@@ -44,7 +45,7 @@ func runReviewBuild(ctx context.Context, opts *reviewBuildOptions) error {
 	if opts.OmissionMin < 1 {
 		return usagef("--omission-min %d: want 1 or more", opts.OmissionMin)
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.open(ctx, store.OpenExisting, false) // it rebuilds the queue: no stale warning
 	if err != nil {
 		return err
 	}

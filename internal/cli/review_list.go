@@ -60,7 +60,7 @@ func runReviewList(ctx context.Context, opts *reviewListOptions) error {
 	if opts.Filter.Group != "" && !roster.IsGroup(opts.Filter.Group) {
 		return usagef("--group %q: want one of %s", opts.Filter.Group, strings.Join(roster.Groups, ", "))
 	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func newReviewShowCmd(g *globalOptions) *cobra.Command {
 }
 
 func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,7 @@ const (
 // globalOptions holds the flags every command shares and the streams.
 type globalOptions struct {
 	DB     string
+	Wait   time.Duration // how long a write waits for another writer
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
@@ -39,14 +40,47 @@ type globalOptions struct {
 	Now func() time.Time
 }
 
-// openStore opens the database named by --db.
+// openStore opens the existing database named by --db for a command that
+// writes to it; it warns when the review queue is stale.
 func (g *globalOptions) openStore(ctx context.Context) (*store.Store, error) {
-	s, err := store.Open(ctx, g.DB)
+	return g.open(ctx, store.OpenExisting, true)
+}
+
+// openReader opens the existing database named by --db read-only, for a
+// command that only reads: nothing is created or migrated, a file the
+// user cannot write works, and a running writer does not block it.
+func (g *globalOptions) openReader(ctx context.Context) (*store.Store, error) {
+	return g.open(ctx, store.OpenReadOnly, true)
+}
+
+// createStore opens the database named by --db for writing, creating it
+// when it does not exist (roster import, the only command that may).
+func (g *globalOptions) createStore(ctx context.Context) (*store.Store, error) {
+	return g.open(ctx, store.Open, true)
+}
+
+func (g *globalOptions) open(ctx context.Context, open func(context.Context, string) (*store.Store, error), warnStale bool) (*store.Store, error) {
+	s, err := open(ctx, g.DB)
 	if err != nil {
 		return nil, err
 	}
 	s.Now = g.Now
+	s.Wait = g.Wait
+	s.Waiting = func(holder string) { g.warnf("waiting for %s to finish writing to %s…", holder, g.DB) }
+	if warnStale {
+		g.warnStaleQueue(ctx, s)
+	}
 	return s, nil
+}
+
+// warnStaleQueue warns while the review queue is older than the last
+// match run: the run was saved but the rebuild that follows it did not
+// finish (the match was killed, or is rebuilding right now).
+func (g *globalOptions) warnStaleQueue(ctx context.Context, s *store.Store) {
+	last, queue, err := s.QueueState(ctx)
+	if err == nil && last > queue {
+		g.warnf("warning: the review queue was built before match run %d (the match was interrupted before rebuilding it, or is rebuilding it now): run roster review build", last)
+	}
 }
 
 // warnf prints a diagnostic to stderr.
@@ -125,6 +159,7 @@ IDs, queues every doubt for analysts, and exports one registry.
 		def = "roster.db"
 	}
 	root.PersistentFlags().StringVar(&g.DB, "db", def, "database `FILE` (default $ROSTER_DB or ./roster.db)")
+	root.PersistentFlags().DurationVar(&g.Wait, "wait", 5*time.Minute, "how long a command that writes waits for another one to finish writing")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	for _, c := range commands(g) {
 		root.AddCommand(c)

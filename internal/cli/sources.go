@@ -70,7 +70,7 @@ func toListJSON(l store.ListSummary) listJSON {
 }
 
 func runSources(ctx context.Context, opts *sourcesOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

@@ -98,7 +98,13 @@ func runUserAdd(ctx context.Context, opts *userOptions, name string, passwd bool
 	if err != nil {
 		return err
 	}
-	s, err := opts.openStore(ctx)
+	// Accounts may be set up before the first import: adding one creates
+	// the database; changing a password needs it to exist.
+	open := opts.createStore
+	if passwd {
+		open = opts.openStore
+	}
+	s, err := open(ctx)
 	if err != nil {
 		return err
 	}
@@ -118,7 +124,7 @@ func runUserAdd(ctx context.Context, opts *userOptions, name string, passwd bool
 }
 
 func runUserList(ctx context.Context, opts *userOptions) error {
-	s, err := opts.openStore(ctx)
+	s, err := opts.openReader(ctx)
 	if err != nil {
 		return err
 	}

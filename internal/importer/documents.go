@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -13,6 +14,11 @@ import (
 // (every such table, in document order); otherwise the document's numbered
 // entries are used. The document's notes are passed on.
 func readDocument(file string, data []byte, format string, opts Options, tax *Taxonomy) (*parsed, error) {
+	if format == "docx" && bytes.HasPrefix(data, []byte("PK")) {
+		if _, err := checkZip(file, data, "DOCX", opts.Limits.withDefaults()); err != nil {
+			return nil, err
+		}
+	}
 	doc, err := docs.Parse(format, data)
 	if err != nil {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("unreadable %s document: %v", strings.ToUpper(format), err)}

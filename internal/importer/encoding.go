@@ -23,11 +23,13 @@ const (
 	encUTF16LE = "utf-16le"
 	encUTF16BE = "utf-16be"
 	enc1251    = "windows-1251"
+	// UTF-16 without a BOM is reported as encUTF16LE or encUTF16BE + "-nobom".
 )
 
 // decodeText detects the encoding of a text file and returns its content
 // as UTF-8 (without a BOM). A binary or undecodable file is an *Error.
 func decodeText(file string, data []byte) (text, enc string, err error) {
+	u16, u16enc, isU16 := decodeUTF16NoBOM(data)
 	switch {
 	case bytes.HasPrefix(data, bomUTF8):
 		text, enc = string(data[len(bomUTF8):]), encUTF8BOM
@@ -50,21 +52,18 @@ func decodeText(file string, data []byte) (text, enc string, err error) {
 		if bytes.Contains(b, []byte("\uFFFD")) {
 			return "", "", &Error{File: file, Msg: fmt.Sprintf("invalid %s text (unpaired surrogates): expected UTF-16 text", name)}
 		}
+	case isU16:
+		// Zero bytes on one side only: UTF-16 saved without a BOM.
+		text, enc = u16, u16enc
 	case utf8.Valid(data):
-		if looksUTF16NoBOM(data) {
-			return "", "", &Error{File: file, Msg: "looks like UTF-16 without a byte-order mark: save the file as UTF-8 (or UTF-16 with BOM)"}
-		}
 		text, enc = string(data), encUTF8
 	default:
-		if bytes.IndexByte(data, 0) >= 0 && !looksUTF16NoBOM(data) {
+		if bytes.IndexByte(data, 0) >= 0 {
 			return "", "", &Error{File: file, Msg: "binary file (NUL bytes): expected CSV/TSV text"}
 		}
 		t, ok := decode1251(data)
 		if !ok {
-			if looksUTF16NoBOM(data) {
-				return "", "", &Error{File: file, Msg: "looks like UTF-16 without a byte-order mark: save the file as UTF-8 (or UTF-16 with BOM)"}
-			}
-			return "", "", &Error{File: file, Row: lineOfInvalidUTF8(string(data)), Msg: "unknown encoding or binary file: expected UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1251 text"}
+			return "", "", &Error{File: file, Row: lineOfInvalidUTF8(string(data)), Msg: "unknown encoding or binary file: expected UTF-8, UTF-8 with BOM, UTF-16 or Windows-1251 text"}
 		}
 		text, enc = t, enc1251
 	}
@@ -117,23 +116,57 @@ func lineOfInvalidUTF8(s string) int {
 	return 0
 }
 
-// looksUTF16NoBOM: many NUL bytes sitting on one parity.
-func looksUTF16NoBOM(data []byte) bool {
-	n := len(data)
-	if n > 4096 {
-		n = 4096
+// decodeUTF16NoBOM decodes UTF-16 text that has no byte-order mark. Every
+// ASCII character (space, digit, comma, line break) of UTF-16 text has a
+// zero byte, always on the same side (odd offsets for little-endian);
+// Cyrillic and Azerbaijani letters have none. So in the first 64 KB at
+// least one code unit in 20 (and at least 2) must have a zero byte on one
+// side and the other side (almost) never, and the decoded text must be
+// plausible: well-formed, and nearly all its letters Latin or Cyrillic
+// (UTF-8 or binary bytes read as UTF-16 give CJK and unpaired
+// surrogates). enc is "utf-16le-nobom" or "utf-16be-nobom".
+func decodeUTF16NoBOM(data []byte) (text, enc string, ok bool) {
+	n := min(len(data), 64<<10) &^ 1
+	if n < 8 || bytes.HasPrefix(data, bomUTF16LE) || bytes.HasPrefix(data, bomUTF16BE) {
+		return "", "", false
 	}
 	even, odd := 0, 0
-	for i := 0; i < n; i++ {
+	for i := 0; i < n; i += 2 {
 		if data[i] == 0 {
-			if i%2 == 0 {
-				even++
-			} else {
-				odd++
-			}
+			even++
+		}
+		if data[i+1] == 0 {
+			odd++
 		}
 	}
-	return n >= 8 && (even > n/4 && odd < n/50 || odd > n/4 && even < n/50)
+	units := n / 2
+	var endian xunicode.Endianness
+	switch {
+	case odd >= 2 && odd*20 >= units && even*100 <= odd:
+		endian, enc = xunicode.LittleEndian, encUTF16LE+"-nobom"
+	case even >= 2 && even*20 >= units && odd*100 <= even:
+		endian, enc = xunicode.BigEndian, encUTF16BE+"-nobom"
+	default:
+		return "", "", false
+	}
+	b, err := xunicode.UTF16(endian, xunicode.IgnoreBOM).NewDecoder().Bytes(data[:len(data)&^1])
+	if err != nil || bytes.Contains(b, []byte("\uFFFD")) {
+		return "", "", false
+	}
+	letters, foreign := 0, 0
+	for _, r := range string(b) {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		if r >= 0x250 && !unicode.Is(unicode.Cyrillic, r) {
+			foreign++
+		}
+	}
+	if letters == 0 || foreign*10 > letters {
+		return "", "", false
+	}
+	return string(b), enc, true
 }
 
 // decode1251 decodes data as Windows-1251 and reports whether the result is

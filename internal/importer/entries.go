@@ -27,6 +27,15 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 	if tax == nil {
 		tax = DefaultTaxonomy()
 	}
+	lim := opts.Limits.withDefaults()
+	if len(entries) > lim.Rows {
+		e := entries[lim.Rows]
+		row := e.Line
+		if row == 0 {
+			row = e.Row
+		}
+		return nil, nil, &Error{File: file, Row: row, Msg: fmt.Sprintf("more than %s rows, over the limit (--limit rows=N raises it)", group3(lim.Rows))}
+	}
 	recs := make([]roster.Record, 0, len(entries))
 	var warns []Warning
 	groupKeys := map[string]string{} // labels repeat: map each once
@@ -40,6 +49,9 @@ func fromEntries(file string, entries []roster.RawEntry, opts Options) ([]roster
 				return h
 			}
 			return string(f)
+		}
+		if err := checkEntry(file, row, e, col, lim); err != nil {
+			return nil, nil, err
 		}
 		get := func(f roster.Field) string { return trimValue(e.Fields[f]) }
 		warn := func(f roster.Field, format string, args ...any) {

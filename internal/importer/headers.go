@@ -116,6 +116,9 @@ const (
 
 // classifyHeader recognises a header cell.
 func classifyHeader(h string) (roster.Field, int) {
+	if len(h) > 400 { // no header is this long: a data cell (bounded cost)
+		return "", 0
+	}
 	k := fold(splitCamel(h))
 	if k == "" || len(k) > 80 {
 		return "", 0
@@ -247,6 +250,7 @@ type columnMap struct {
 	fields []roster.Field // per column, "" when not used
 	conf   []int
 	alts   []roster.Field // per column: the field it would have given, when another column won it
+	dups   [][2]int       // pairs of columns that read as one field equally well (the first is kept)
 	score  int
 }
 
@@ -294,6 +298,9 @@ func mapHeaderRow(cells []string, ov map[roster.Field]string) columnMap {
 				cm.alts[i] = f
 				cm.fields[i], cm.conf[i] = "", 0
 				break
+			}
+			if cm.conf[j] == cm.conf[i] {
+				cm.dups = append(cm.dups, [2]int{i, j})
 			}
 			cm.alts[j] = f
 			cm.fields[j], cm.conf[j] = "", 0
@@ -348,10 +355,7 @@ func overrideColumn(cells []string, want string) (int, bool) {
 // a tie. It returns -1 when no row has a name column.
 func findHeader(rows []tabRow, ov map[roster.Field]string) (int, columnMap) {
 	best, bestMap := -1, columnMap{}
-	limit := len(rows)
-	if limit > 50 {
-		limit = 50
-	}
+	limit := min(len(rows), headerRows)
 	for i := 0; i < limit; i++ {
 		if blankRow(rows[i].cells) {
 			continue

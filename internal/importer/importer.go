@@ -1,5 +1,5 @@
 // Package importer reads the organisations' lists — CSV/TSV (UTF-8, UTF-8
-// with BOM, UTF-16 with BOM, Windows-1251), XLSX and JSON, and through the
+// with BOM, UTF-16 with or without BOM, Windows-1251), XLSX and JSON, and through the
 // docs package DOCX, PDF, HTML, text and Markdown — and turns each row or
 // entry into a roster.Record. It is pure: bytes in, records out.
 //
@@ -38,13 +38,15 @@ type Options struct {
 	Map      map[roster.Field]string // field -> header text overrides (--map field=Header); "#3" names the third column
 	Strict   bool                    // warnings become errors
 	Taxonomy *Taxonomy               // nil = DefaultTaxonomy()
+	Limits   Limits                  // zero fields: DefaultLimits()
 }
 
 // Error is a structural fault in an input file. Error() reads
 // `FILE:ROW: column "X": what was expected`; the column part is omitted
 // when there is none, and ROW 0 means the whole file. ROW is the physical
 // line for CSV/TSV (where the row starts), the sheet row for XLSX and the
-// 1-based element number for JSON.
+// 1-based element number for JSON (the line, for JSON that does not
+// parse; the message names the element).
 //
 // An *Error unwraps to a *roster.Error with code roster.EINVALID, so
 // roster.ErrorCode reports "invalid".
@@ -127,12 +129,15 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 	if name == "" {
 		file = "-"
 	}
-	sum := sha256.Sum256(data)
 	tax := opts.Taxonomy
 	if tax == nil {
 		tax = DefaultTaxonomy()
 	}
 	opts.Taxonomy = tax
+	opts.Limits = opts.Limits.withDefaults()
+	if int64(len(data)) > opts.Limits.FileBytes {
+		return nil, &Error{File: file, Msg: overSize("the file", int64(len(data)), opts.Limits.FileBytes, "file")}
+	}
 	for f := range opts.Map {
 		if !validField(f) {
 			return nil, &Error{File: file, Msg: fmt.Sprintf("map: unknown field %q (want one of %s)", f, fieldList())}
@@ -142,6 +147,12 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 	format, err := detectFormat(file, data, opts.Format)
 	if err != nil {
 		return nil, err
+	}
+	switch format {
+	case "csv", "tsv", "txt", "md":
+		if err := checkLongLines(file, data, opts.Limits); err != nil {
+			return nil, err
+		}
 	}
 	var p *parsed
 	switch format {
@@ -178,6 +189,7 @@ func Read(name string, data []byte, opts Options) (*Result, error) {
 		return nil, &Error{File: w.File, Row: w.Row, Column: w.Column, Msg: msg}
 	}
 
+	sum := sha256.Sum256(data)
 	res := &Result{
 		File:      file,
 		SHA256:    hex.EncodeToString(sum[:]),

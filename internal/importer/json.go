@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,11 +15,25 @@ import (
 // the object's text exactly as in the file. Error rows are element numbers
 // (1-based).
 func readJSON(file string, data []byte, opts Options, tax *Taxonomy) (*parsed, error) {
+	// Nesting and giant strings are refused before the text is decoded
+	// and copied; UTF-16 (zero bytes) is checked once decoded.
+	lim := opts.Limits.withDefaults()
+	bytewise := bytes.IndexByte(data[:min(len(data), 4096)], 0) < 0 && !bytes.HasPrefix(data, bomUTF16LE) && !bytes.HasPrefix(data, bomUTF16BE)
+	if bytewise {
+		if err := checkJSONDepth(file, data, lim); err != nil {
+			return nil, err
+		}
+	}
 	text, enc, err := decodeText(file, data)
 	if err != nil {
 		return nil, err
 	}
 	b := []byte(text)
+	if !bytewise {
+		if err := checkJSONDepth(file, b, lim); err != nil {
+			return nil, err
+		}
+	}
 	elems, err := jsonElements(file, b)
 	if err != nil {
 		return nil, err
@@ -37,6 +52,9 @@ func readJSON(file string, data []byte, opts Options, tax *Taxonomy) (*parsed, e
 		objs[i] = kv
 		for _, p := range kv {
 			if _, ok := seen[p[0]]; !ok {
+				if len(keys) == lim.Columns {
+					return nil, &Error{File: file, Row: i + 1, Msg: fmt.Sprintf("element %d: the objects have more than %s different keys, over the limit of columns (--limit columns=N raises it)", i+1, group3(lim.Columns))}
+				}
 				seen[p[0]] = len(keys)
 				keys = append(keys, p[0])
 			}
@@ -101,8 +119,14 @@ func jsonElements(file string, b []byte) ([]json.RawMessage, error) {
 	var out []json.RawMessage
 	for dec.More() {
 		var raw json.RawMessage
+		before := dec.InputOffset()
 		if err := dec.Decode(&raw); err != nil {
-			return nil, &Error{File: file, Row: len(out) + 1, Msg: fmt.Sprintf("invalid JSON at line %d: %v", lineAt(dec.InputOffset()), err)}
+			start, at := syntaxErrorAt(b, before)
+			where := ""
+			if lineAt(start) != lineAt(at) {
+				where = fmt.Sprintf(" (which starts on line %d)", lineAt(start))
+			}
+			return nil, &Error{File: file, Row: lineAt(at), Msg: fmt.Sprintf("invalid JSON in element %d%s: %v", len(out)+1, where, err)}
 		}
 		out = append(out, raw)
 	}
@@ -113,6 +137,24 @@ func jsonElements(file string, b []byte) ([]json.RawMessage, error) {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("invalid JSON at line %d: text after the array", lineAt(dec.InputOffset()))}
 	}
 	return out, nil
+}
+
+// syntaxErrorAt finds where an element that failed to decode starts (the
+// first byte after the separator at off) and the offset of the byte the
+// decoder choked on: a fresh decoder on the element alone counts its
+// bytes from the element's start, which the array's decoder does not.
+func syntaxErrorAt(b []byte, off int64) (start, at int64) {
+	start = min(off, int64(len(b)))
+	for start < int64(len(b)) && strings.IndexByte(" \t\r\n,", b[start]) >= 0 {
+		start++
+	}
+	var raw json.RawMessage
+	err := json.NewDecoder(bytes.NewReader(b[start:])).Decode(&raw)
+	var se *json.SyntaxError
+	if errors.As(err, &se) && se.Offset > 0 {
+		return start, start + se.Offset - 1
+	}
+	return start, start
 }
 
 // jsonObject returns an object's members in order, values rendered as

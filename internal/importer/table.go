@@ -38,6 +38,9 @@ func columnName(cols []string, i int) string {
 // raw entries. On error it still returns what it knows of the header
 // (non-nil when a header was found).
 func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxonomy) (*tableResult, error) {
+	if err := checkShape(file, rows, to.loc, opts.Limits.withDefaults()); err != nil {
+		return nil, err
+	}
 	cand := rows
 	if to.headerOnly && len(rows) > 0 {
 		cand = rows[:1]
@@ -53,7 +56,15 @@ func readTable(file string, rows []tabRow, to tableOpts, opts Options, tax *Taxo
 		return nil, &Error{File: file, Msg: "no name column: expected a header row with a name column (e.g. \"Soyadı, adı, atasının adı\", \"ФИО\", \"Full name\", or \"Surname\"/\"Given name\"), or --map name=HEADER"}
 	}
 	hdr := rows[hi]
+	if err := checkCells(file, rows, hdr.cells, cm, opts.Limits.withDefaults()); err != nil {
+		return nil, err
+	}
 	tr := &tableResult{columns: hdr.cells}
+	if !to.merge {
+		if err := duplicateColumns(file, hdr, cm); err != nil {
+			return tr, err
+		}
+	}
 	tr.headerRow = hdr.line
 	for _, c := range hdr.cells {
 		if c = trimValue(c); c != "" {
@@ -255,4 +266,21 @@ func clip(s string) string {
 		return string(r[:40]) + "…"
 	}
 	return s
+}
+
+// duplicateColumns refuses a header where two columns read as one field
+// equally well ("Birth year" twice, "Surname" and "Last name"): taking
+// either silently could import the wrong values. --map settles it.
+func duplicateColumns(file string, hdr tabRow, cm columnMap) error {
+	for _, d := range cm.dups {
+		i, j := d[0], d[1]
+		f := cm.fields[i]
+		if f == "" || f != cm.alts[j] {
+			continue // the pair lost the field to a better column
+		}
+		a, b := columnName(hdr.cells, i), columnName(hdr.cells, j)
+		return &Error{File: file, Row: hdr.line, Msg: fmt.Sprintf("columns %q (#%d) and %q (#%d) both read as %s: say which to use with --map %s=#%d or --map %s=#%d",
+			a, i+1, b, j+1, f, f, i+1, f, j+1)}
+	}
+	return nil
 }

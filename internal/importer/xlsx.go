@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"strconv"
@@ -24,9 +25,21 @@ func readXLSX(file string, data []byte, opts Options, tax *Taxonomy) (p *parsed,
 	if !bytes.HasPrefix(data, []byte("PK")) {
 		return nil, &Error{File: file, Msg: "not an XLSX workbook (no ZIP signature): expected an Excel .xlsx file"}
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	lim := opts.Limits.withDefaults()
+	zr, err := checkZip(file, data, "XLSX", lim)
 	if err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("unreadable XLSX workbook: %v", err)}
+		return nil, err
+	}
+	if !zipHas(zr, "xl/workbook.xml") {
+		what := "a ZIP archive without xl/workbook.xml"
+		if zipHas(zr, "word/document.xml") {
+			what = "a Word document (DOCX), not a workbook: import it with --format docx or as .docx"
+		}
+		return nil, &Error{File: file, Msg: what + ": expected an Excel .xlsx file"}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.Unzipped, UnzipXMLSizeLimit: min(lim.Unzipped, 16<<20)})
+	if err != nil {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("unreadable XLSX workbook (%v): expected an Excel .xlsx file", err)}
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
@@ -52,13 +65,9 @@ func readXLSX(file string, data []byte, opts Options, tax *Taxonomy) (p *parsed,
 			return nil, &Error{File: file, Msg: fmt.Sprintf("no sheet %q: the workbook has %s", opts.Sheet, quoteList(sheets))}
 		}
 	}
-	grid, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	rows, err := sheetRows(file, f, sheet, lim)
 	if err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
-	}
-	rows := make([]tabRow, 0, len(grid))
-	for i, cells := range grid {
-		rows = append(rows, tabRow{cells: cells, line: i + 1, raw: strings.Join(cells, "\t")})
+		return nil, err
 	}
 	tr, err := readTable(file, rows, tableOpts{loc: "row"}, opts, tax)
 	if err != nil {
@@ -97,4 +106,56 @@ func quoteList(ss []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return strings.Join(q, ", ")
+}
+
+// sheetRows reads a sheet row by row (as excelize's GetRows does, empty
+// rows kept) and stops at the first row over the column or row limits,
+// so that a sheet with a cell in column XFD on every row costs one row.
+// Trailing empty cells (formatting without values) do not count.
+func sheetRows(file string, f *excelize.File, sheet string, lim Limits) ([]tabRow, error) {
+	it, err := f.Rows(sheet)
+	if err != nil {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
+	}
+	defer it.Close()
+	var rows []tabRow
+	line, nonEmpty := 0, 0
+	for it.Next() {
+		line++
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, &Error{File: file, Row: line, Msg: fmt.Sprintf("sheet %q: unreadable row (%v)", sheet, err)}
+		}
+		for len(cells) > 0 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		if len(cells) == 0 {
+			rows = append(rows, tabRow{line: line})
+			continue
+		}
+		if err := checkShape(file, []tabRow{{cells: cells, line: line}}, "row", lim); err != nil {
+			return nil, err
+		}
+		if nonEmpty++; nonEmpty > lim.Rows+headerRows {
+			return nil, &Error{File: file, Row: line, Msg: fmt.Sprintf("more than %s rows, over the limit (--limit rows=N raises it)", group3(lim.Rows))}
+		}
+		rows = append(rows, tabRow{cells: cells, line: line, raw: strings.Join(cells, "\t")})
+	}
+	if err := it.Error(); err != nil {
+		return nil, &Error{File: file, Row: line, Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
+	}
+	// Like GetRows: no trailing empty rows.
+	for len(rows) > 0 && len(rows[len(rows)-1].cells) == 0 {
+		rows = rows[:len(rows)-1]
+	}
+	return rows, nil
+}
+
+func zipHas(zr *zip.Reader, name string) bool {
+	for _, f := range zr.File {
+		if strings.EqualFold(strings.TrimPrefix(f.Name, "/"), name) {
+			return true
+		}
+	}
+	return false
 }

@@ -24,6 +24,7 @@ func ParseName(r roster.Record) names.Name {
 // (see [names.SplitAliases]); the aliases from the name cell and from the
 // record's alias columns.
 func ParseForms(r roster.Record) (names.Name, []names.Name) {
+	r = Bound(r)
 	if r.Surname != "" || r.Given != "" || r.Patronymic != "" {
 		n := names.FromParts(r.Surname, r.Given, r.Patronymic)
 		if r.Name == "" && len(r.Aliases) == 0 {

@@ -167,6 +167,7 @@ type Matcher struct {
 
 // New prepares records for matching: each name is parsed once.
 func New(records []roster.Record, cfg Config) *Matcher {
+	records = bounded(records) // the cost of a comparison grows with the names' lengths: see Bound
 	if cfg.RandomPairs == 0 {
 		cfg.RandomPairs = max(10000, min(50000, 5*len(records)))
 	}

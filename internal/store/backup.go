@@ -391,11 +391,6 @@ func restoreInto(ctx context.Context, srcDB *sql.DB, dbPath, keep string) error 
 	return nil
 }
 
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
 // removeDB removes a database file and its -wal, -shm and -journal.
 func removeDB(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {

@@ -88,6 +88,9 @@ func (s *Store) Import(ctx context.Context, req ImportRequest) (ImportResult, er
 			return err
 		}
 		res.ListID, _ = r.LastInsertId()
+		if err := bumpDataVersion(ctx, tx); err != nil {
+			return err
+		}
 		rec, err := tx.PrepareContext(ctx, `INSERT INTO records(list_id, file_id, row, ref, location, name, surname, given,
 			patronymic, birth_year, birth_date, gender, grp, group_raw, case_name, arrest_date, sentence, status, charges,
 			place, notes, raw, aliases) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)

@@ -51,6 +51,10 @@ type MatchRun struct {
 	Members         iter.Seq[roster.Membership] // the complete new assignment, read once while writing
 	History         []HistoryEvent              // RunID and At are filled in
 	Pairs           iter.Seq[PairRow]           // read once while writing
+	// DataVersion is the data version (see Store.DataVersion) read before
+	// the records: the save is refused when an import changed it since.
+	// 0 skips the check (versions start at 1).
+	DataVersion int64
 }
 
 // RunRow is a row of the runs table.
@@ -107,9 +111,21 @@ func (s *Store) NextPersonSeq(ctx context.Context) (int64, error) {
 // SaveMatchRun writes a match run in one transaction: the run, new and
 // merged persons, the complete member assignment, the history and the
 // pairs for review. If anything fails, the previous result is untouched.
+// A run computed from records that changed since (run.DataVersion) is
+// refused with an ECONFLICT error. The review queue is rebuilt apart (see
+// SaveReviewItems); until it is, QueueState tells that it is stale.
 func (s *Store) SaveMatchRun(ctx context.Context, run MatchRun) (int64, error) {
 	var runID int64
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if run.DataVersion != 0 {
+			v, err := dataVersion(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if v != run.DataVersion {
+				return roster.Errorf(roster.ECONFLICT, "the records changed while match ran (a list was imported or replaced meanwhile): this run was not saved and the previous result stands; run roster match again")
+			}
+		}
 		now := s.now()
 		r, err := tx.ExecContext(ctx, `INSERT INTO runs(started_at, finished_at, link_threshold, review_threshold, stats)
 			VALUES(?,?,?,?,?)`, run.StartedAt.UTC().Format(time.RFC3339), run.FinishedAt.UTC().Format(time.RFC3339),

@@ -15,19 +15,44 @@ import (
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	migrateRecordAliases, // 1 → 2
 	migratePrivacyMarks,  // 2 → 3 (issue 15: privacy.go)
+	migrateMeta,          // 3 → 4 (issue 16)
 }
 
 // migrateRecordAliases adds records.aliases (issue 12): the other names
-// a record's alias columns give, as a JSON array; ” for none, which is
+// a record's alias columns give, as a JSON array; '' for none, which is
 // what every record imported before had.
 func migrateRecordAliases(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `ALTER TABLE records ADD COLUMN aliases TEXT NOT NULL DEFAULT ''`)
 	return err
 }
 
+// migrateMeta adds the meta table: the data version that every import
+// bumps (a match refuses to save a run computed from records that changed
+// meanwhile) and the run the review queue was built from (commands warn
+// while the queue is older than the last run); a migrated database
+// presumes its queue current. And the index that counts records per group
+// of a list without reading the rows.
+func migrateMeta(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `CREATE INDEX records_list_grp ON records(list_id, grp);
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO meta(key, value) VALUES ('data_version', 1), ('queue_run', (SELECT coalesce(max(id), 0) FROM runs));`)
+	return err
+}
+
 func (s *Store) migrate(ctx context.Context) error {
 	if len(migrations) != schema.Version-1 {
 		return fmt.Errorf("schema version %d but %d migration steps", schema.Version, len(migrations))
+	}
+	// A current file needs no write lock: check before taking it.
+	var v int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v == schema.Version {
+		return nil
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		var v int

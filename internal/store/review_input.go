@@ -39,7 +39,7 @@ type ReviewInput struct {
 // IDs and row numbers): roster diff shows it; the queue does not.
 func (s *Store) ReadReviewInput(ctx context.Context, detail bool) (ReviewInput, error) {
 	var in ReviewInput
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.readTx(ctx)
 	if err != nil {
 		return in, err
 	}

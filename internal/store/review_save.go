@@ -108,6 +108,9 @@ func (s *Store) SaveReviewItems(ctx context.Context, runID int64, items []roster
 		if err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'queue_run'`, runID); err != nil {
+			return fmt.Errorf("record the queue's run: %w", err)
+		}
 		return tx.QueryRowContext(ctx, `SELECT count(*) FROM review_items WHERE state = 'open'`).Scan(&st.Open)
 	})
 	if err != nil {

@@ -255,7 +255,10 @@ func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 // DeleteSession ends a session (logout). Ending an unknown session is not
 // an error.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, TokenHash(token))
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, TokenHash(token))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
