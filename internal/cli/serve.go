@@ -139,7 +139,7 @@ func newWebHandler(s *store.Store, log *slog.Logger) (http.Handler, error) {
 type webBackend struct{ s *store.Store }
 
 func (b webBackend) ReviewItems(ctx context.Context, f web.QueueFilter) ([]roster.ReviewItem, error) {
-	return b.s.ReviewItems(ctx, store.ReviewFilter(f))
+	return b.s.ReviewItems(ctx, store.ReviewFilter{Kind: f.Kind, Source: f.Source, Group: f.Group, State: f.State})
 }
 
 func (b webBackend) ReviewItem(ctx context.Context, id int64) (roster.ReviewItem, error) {

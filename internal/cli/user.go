@@ -153,7 +153,7 @@ func runUserRemove(ctx context.Context, opts *userOptions, name string) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.RemoveUser(ctx, name); err != nil {
+	if err := s.RemoveUser(ctx, "", name); err != nil {
 		return err
 	}
 	fmt.Fprintf(opts.Stdout, "user %s removed\n", name)

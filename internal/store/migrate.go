@@ -12,7 +12,9 @@ import (
 // database skips them all: it gets schema.sql whole. When schema.sql
 // changes, bump schema.Version and append the step here; the test in
 // migrate_test.go checks that a migrated file matches a fresh one.
-var migrations = []func(ctx context.Context, tx *sql.Tx) error{}
+var migrations = []func(ctx context.Context, tx *sql.Tx) error{
+	migrateReviewTeams, // 1 -> 2: review as a team (issue 14)
+}
 
 func (s *Store) migrate(ctx context.Context) error {
 	if len(migrations) != schema.Version-1 {

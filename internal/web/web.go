@@ -76,6 +76,7 @@ type Queue interface {
 // Session is a logged-in analyst.
 type Session struct {
 	User      string
+	Role      string // viewer | analyst | admin
 	CSRF      string
 	ExpiresAt time.Time
 }
