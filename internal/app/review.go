@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 
+	"github.com/roster-coalition/roster/internal/export"
 	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 )
@@ -54,7 +58,71 @@ func (a *Service) ReviewInput(ctx context.Context, opts review.Options, detail b
 	for i, p := range data.Pairs {
 		in.Pairs[i] = review.Pair{A: p.A, B: p.B, Probability: p.Probability, Band: p.Band}
 	}
+	for _, sc := range data.Scopes {
+		in.Scopes = append(in.Scopes, review.Scope{Source: sc.Source, Edition: sc.Edition, Comprehensive: sc.Comprehensive,
+			Groups: sc.Groups, Cases: sc.Cases, From: sc.From, To: sc.To, Country: sc.Country})
+	}
 	return in, data.RunID, nil
+}
+
+// canonicalNames computes every person's canonical name (the registry's:
+// see export.CanonicalName), on all cores.
+func canonicalNames(in review.Input) map[string]string {
+	byPerson := map[string][]int32{}
+	var order []string
+	idx := make(map[[3]string]int32, len(in.Records))
+	for i, r := range in.Records {
+		idx[[3]string{r.Source, r.Edition, r.Ref}] = int32(i)
+	}
+	for _, m := range in.Members {
+		i, ok := idx[[3]string{m.Source, m.Edition, m.Ref}]
+		if !ok || m.PersonID == "" {
+			continue
+		}
+		if _, seen := byPerson[m.PersonID]; !seen {
+			order = append(order, m.PersonID)
+		}
+		byPerson[m.PersonID] = append(byPerson[m.PersonID], i)
+	}
+	names := make([]string, len(order))
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var recs []roster.Record
+			for k := w; k < len(order); k += workers {
+				recs = recs[:0]
+				for _, i := range byPerson[order[k]] {
+					recs = append(recs, in.Records[i])
+				}
+				names[k] = export.CanonicalName(recs, RegistryNamer)
+			}
+		}()
+	}
+	wg.Wait()
+	out := make(map[string]string, len(order))
+	for k, pid := range order {
+		out[pid] = names[k]
+	}
+	return out
+}
+
+// RegistryNamer connects the registry's names to the name engine.
+var RegistryNamer = export.Namer{
+	Parse: func(r roster.Record) export.NameParts {
+		var n names.Name
+		if r.Surname != "" || r.Given != "" {
+			n = names.FromParts(r.Surname, r.Given, r.Patronymic)
+		} else {
+			n = names.Parse(r.Name)
+		}
+		return export.NameParts{Surname: n.Surname, Given: n.Given, Patronymic: n.Patronymic, Gender: n.Gender,
+			Attested: n.Script == "az-latn", Russian: n.Script == "ru-cyrl"}
+	},
+	English: names.ToEnglish,
+	Russian: names.ToRussian,
 }
 
 // reviewMemoryLimit is the soft memory limit while the queue is rebuilt:
@@ -76,6 +144,7 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	if err != nil {
 		return ReviewSummary{}, err
 	}
+	in.Names = canonicalNames(in)
 	items := review.Build(in) // in is dead from here: the records can go before the save
 	st, err := a.store.SaveReviewItems(ctx, runID, items)
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/export"
-	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
 )
@@ -20,6 +20,7 @@ type exportOptions struct {
 	*globalOptions
 	Format string
 	Out    string
+	By     string
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
@@ -42,6 +43,24 @@ to the extension of -o, else CSV; without -o the export goes to stdout.
 func addExportFlags(cmd *cobra.Command, opts *exportOptions) {
 	cmd.Flags().StringVar(&opts.Format, "format", "", "csv|json|xlsx (default: by the extension of -o, else csv)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (default: stdout)")
+	addByFlag(cmd, &opts.By, "who exports (a viewer's export leaves out what is private)")
+}
+
+// privateFields says what a viewer's export leaves out: birth years (with
+// a name, they identify a person) and the state of the review (the
+// analysts' work in progress). Until privacy marks exist, these are what
+// Roster treats as private.
+const privateFields = "birth_year, review"
+
+// viewerExport reports whether the account exporting is a viewer (whose
+// exports leave out what is private). Once the database has accounts,
+// --by must name one.
+func viewerExport(ctx context.Context, s *store.Store, by string) (bool, error) {
+	role, err := s.RoleOf(ctx, by)
+	if err != nil {
+		return false, roster.Errorf(roster.EFORBIDDEN, "%v: exports need --by NAME of an account", err)
+	}
+	return role == store.RoleViewer, nil
 }
 
 func newExportRegistryCmd(g *globalOptions) *cobra.Command {
@@ -110,22 +129,6 @@ func toMembers(rows []store.ExportRow) []export.Member {
 	return ms
 }
 
-// registryNamer connects the registry to the name engine.
-var registryNamer = export.Namer{
-	Parse: func(r roster.Record) export.NameParts {
-		var n names.Name
-		if r.Surname != "" || r.Given != "" {
-			n = names.FromParts(r.Surname, r.Given, r.Patronymic)
-		} else {
-			n = names.Parse(r.Name)
-		}
-		return export.NameParts{Surname: n.Surname, Given: n.Given, Patronymic: n.Patronymic, Gender: n.Gender,
-			Attested: n.Script == "az-latn", Russian: n.Script == "ru-cyrl"}
-	},
-	English: names.ToEnglish,
-	Russian: names.ToRussian,
-}
-
 func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	format, err := exportFormat(opts)
 	if err != nil {
@@ -149,6 +152,13 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	if unplaced > 0 {
 		opts.warnf("%d of %d records are in no person yet: run roster match", unplaced, len(rows))
 	}
+	viewer, err := viewerExport(ctx, s, opts.By)
+	if err != nil {
+		return err
+	}
+	if viewer {
+		opts.warnf("%s is a viewer: the export leaves out %s", opts.By, privateFields)
+	}
 	var buf bytes.Buffer
 	switch what {
 	case "registry":
@@ -156,12 +166,23 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 		if err != nil {
 			return err
 		}
-		err = export.WriteRegistry(&buf, format, export.Registry(toMembers(rows), registryNamer, review))
-		if err != nil {
+		reg := export.Registry(toMembers(rows), app.RegistryNamer, review)
+		if viewer {
+			for i := range reg {
+				reg[i].BirthYear, reg[i].Review = 0, []string{}
+			}
+		}
+		if err := export.WriteRegistry(&buf, format, reg); err != nil {
 			return err
 		}
 	case "crosswalk":
-		if err := export.WriteCrosswalk(&buf, format, export.Crosswalk(toMembers(rows))); err != nil {
+		cw := export.Crosswalk(toMembers(rows))
+		if viewer {
+			for i := range cw {
+				cw[i].BirthYear = 0
+			}
+		}
+		if err := export.WriteCrosswalk(&buf, format, cw); err != nil {
 			return err
 		}
 	}

@@ -151,7 +151,8 @@ func (b webBackend) ReviewCounts(ctx context.Context) (map[string]int, error) {
 }
 
 func (b webBackend) DecideItem(ctx context.Context, id, version int64, verdict, reason, by string) (roster.Decision, error) {
-	return b.s.DecideItem(ctx, id, version, verdict, reason, by)
+	res, err := b.s.DecideItem(ctx, id, version, verdict, reason, by)
+	return res.Decision, err
 }
 
 func (b webBackend) UndoItem(ctx context.Context, id int64, by string) error {

@@ -20,6 +20,10 @@ const (
 const (
 	ActionDecide = "decide"
 	ActionUndo   = "undo"
+	ActionVote   = "vote"   // a blind vote, logged when its round is settled
+	ActionAssign = "assign" // an item assigned for a second look
+	ActionScope  = "scope"  // a source's scope set or cleared
+	ActionConfig = "config" // a project setting changed
 )
 
 // ReviewFilter selects review items. Empty fields match everything; State
