@@ -210,6 +210,8 @@ CREATE INDEX review_queue_second ON review_items(state, impact DESC, id) WHERE s
 CREATE INDEX review_items_person ON review_items(person_id) WHERE person_id <> '';
 CREATE INDEX review_items_pair_b ON review_items(substr(key, instr(key, '|') + 1)) WHERE kind IN ('match', 'duplicate');
 CREATE INDEX decisions_item ON decisions(item_id);
+CREATE INDEX decisions_a ON decisions(a_source, a_edition, a_ref);
+CREATE INDEX decisions_b ON decisions(b_source, b_edition, b_ref);
 CREATE INDEX audit_item ON audit(item_id);
 CREATE INDEX audit_decision ON audit(decision_id);
 CREATE INDEX audit_actor ON audit(actor, id);
@@ -329,4 +331,26 @@ CREATE TABLE login_failures (
 CREATE VIRTUAL TABLE name_search USING fts4(keys, tokenize=simple);
 CREATE TRIGGER records_name_search_delete AFTER DELETE ON records BEGIN
     DELETE FROM name_search WHERE docid = OLD.id;
+END;
+
+-- Records per list and group, kept by triggers: the sources page reads
+-- them instead of counting a million records.
+CREATE TABLE list_group_counts (
+    list_id INTEGER NOT NULL,
+    grp     TEXT NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (list_id, grp)
+) WITHOUT ROWID;
+CREATE TRIGGER records_group_count_insert AFTER INSERT ON records BEGIN
+    INSERT INTO list_group_counts(list_id, grp, n) VALUES (NEW.list_id, NEW.grp, 1)
+        ON CONFLICT (list_id, grp) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER records_group_count_delete AFTER DELETE ON records BEGIN
+    UPDATE list_group_counts SET n = n - 1 WHERE list_id = OLD.list_id AND grp = OLD.grp;
+END;
+CREATE TRIGGER records_group_count_update AFTER UPDATE OF grp, list_id ON records
+WHEN OLD.grp <> NEW.grp OR OLD.list_id <> NEW.list_id BEGIN
+    UPDATE list_group_counts SET n = n - 1 WHERE list_id = OLD.list_id AND grp = OLD.grp;
+    INSERT INTO list_group_counts(list_id, grp, n) VALUES (NEW.list_id, NEW.grp, 1)
+        ON CONFLICT (list_id, grp) DO UPDATE SET n = n + 1;
 END;

@@ -14,6 +14,7 @@ import (
 	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/store"
 )
 
 // ReviewSummary says what a rebuild of the queue did.
@@ -145,6 +146,9 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 		return ReviewSummary{}, err
 	}
 	in.Names = canonicalNames(in)
+	if err := a.store.SaveRegistryTally(ctx, registryTally(in)); err != nil {
+		return ReviewSummary{}, err
+	}
 	items := review.Build(in) // in is dead from here: the records can go before the save
 	st, err := a.store.SaveReviewItems(ctx, runID, items)
 	if err != nil {
@@ -156,4 +160,35 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	}
 	return ReviewSummary{RunID: runID, Items: st.Items, New: st.New, Kept: st.Kept, Reopened: st.Reopened, Decided: st.Decided,
 		Stale: st.Stale, Open: st.Open, Counts: counts}, nil
+}
+
+// registryTally counts the registry's persons per group: a person counts
+// in every group one of their records gives ("" for a person with none).
+func registryTally(in review.Input) store.RegistryTally {
+	t := store.RegistryTally{Groups: map[string]int{}}
+	grp := make(map[[3]string]string, len(in.Records))
+	for _, r := range in.Records {
+		grp[[3]string{r.Source, r.Edition, r.Ref}] = r.Group
+	}
+	groups := map[string]map[string]bool{}
+	for _, m := range in.Members {
+		if m.PersonID == "" {
+			continue
+		}
+		g, ok := grp[[3]string{m.Source, m.Edition, m.Ref}]
+		if !ok {
+			continue
+		}
+		if groups[m.PersonID] == nil {
+			groups[m.PersonID] = map[string]bool{}
+		}
+		groups[m.PersonID][g] = true
+	}
+	t.Persons = len(groups)
+	for _, gs := range groups {
+		for g := range gs {
+			t.Groups[g]++
+		}
+	}
+	return t
 }

@@ -67,7 +67,9 @@ admin can end them at once (revoke).`,
 		Use:   "role NAME viewer|analyst|admin [--by ADMIN]",
 		Short: "Change an account's role (the last admin stays an admin)",
 		Args:  cobra.ExactArgs(2),
-		RunE:  func(cmd *cobra.Command, args []string) error { return runUserRole(cmd.Context(), opts, args[0], args[1]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUserRole(cmd.Context(), opts, args[0], args[1])
+		},
 	}
 	cmd.AddCommand(role)
 	sessions := &cobra.Command{

@@ -286,7 +286,7 @@ const (
 	ECONFLICT = "conflict" // already exists, already decided
 	// EFORBIDDEN: the user's role does not allow it.
 	EFORBIDDEN = "forbidden"
-	EINTERNAL = "internal"
+	EINTERNAL  = "internal"
 )
 
 // Error is a domain error with a code and a message meant for the user.

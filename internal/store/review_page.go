@@ -57,7 +57,9 @@ func ParseCursor(s string) (Cursor, error) {
 }
 
 // CursorOf is the place of an item in the queue order.
-func CursorOf(it roster.ReviewItem) Cursor { return Cursor{State: it.State, Impact: it.Impact, ID: it.ID} }
+func CursorOf(it roster.ReviewItem) Cursor {
+	return Cursor{State: it.State, Impact: it.Impact, ID: it.ID}
+}
 
 var queueStates = []string{StateOpen, StateDecided, StateStale}
 

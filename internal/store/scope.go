@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -195,6 +196,111 @@ func scopes(ctx context.Context, q querier) ([]Scope, error) {
 		}
 		sc.SetAt, _ = time.Parse(time.RFC3339, at)
 		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+// ListGroupCounts returns, per edition (list ID), its records per group
+// key ("" for none), from the counts the triggers keep.
+func (s *Store) ListGroupCounts(ctx context.Context) (map[int64]map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT list_id, grp, n FROM list_group_counts WHERE n > 0`)
+	if err != nil {
+		return nil, fmt.Errorf("group counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]map[string]int{}
+	for rows.Next() {
+		var id int64
+		var g string
+		var n int
+		if err := rows.Scan(&id, &g, &n); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]int{}
+		}
+		out[id][g] = n
+	}
+	return out, rows.Err()
+}
+
+// RegistryTally is the unified registry's persons per group, as the last
+// rebuild of the queue counted them.
+type RegistryTally struct {
+	Persons int            `json:"persons"`
+	Groups  map[string]int `json:"groups"` // persons with a record in the group ("" for none)
+}
+
+const settingRegistryTally = "registry_tally"
+
+// SaveRegistryTally keeps the registry's tally (see RegistryTally).
+func (s *Store) SaveRegistryTally(ctx context.Context, t RegistryTally) error {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO settings(name, value, set_by, set_at) VALUES(?,?,'roster',?)
+		ON CONFLICT(name) DO UPDATE SET value = excluded.value, set_at = excluded.set_at`, settingRegistryTally, string(b), s.now())
+	return err
+}
+
+// LoadRegistryTally returns the kept tally (ok false before the first
+// rebuild of the queue).
+func (s *Store) LoadRegistryTally(ctx context.Context) (t RegistryTally, ok bool, err error) {
+	var v string
+	err = s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, settingRegistryTally).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, err
+	}
+	return t, true, json.Unmarshal([]byte(v), &t)
+}
+
+// ListSummaryLite is an edition as the sources page shows it.
+type ListSummaryLite struct {
+	ID                         int64
+	Source, SourceTitle        string
+	Edition, Title, ImportedAt string
+	Records                    int
+	Groups                     map[string]int
+	Files                      []string
+}
+
+// ListSummaries returns every edition, by source and edition, with its
+// records per group from the counts the triggers keep (no count of the
+// records table) and its files.
+func (s *Store) ListSummaries(ctx context.Context) ([]ListSummaryLite, error) {
+	counts, err := s.ListGroupCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT l.id, l.source, coalesce(s.title, ''), l.edition, l.title, l.imported_at,
+		coalesce((SELECT group_concat(f.name, char(31)) FROM files f WHERE f.list_id = l.id), '')
+		FROM lists l LEFT JOIN sources s ON s.slug = l.source ORDER BY l.source, l.edition`)
+	if err != nil {
+		return nil, fmt.Errorf("lists: %w", err)
+	}
+	defer rows.Close()
+	var out []ListSummaryLite
+	for rows.Next() {
+		var l ListSummaryLite
+		var files string
+		if err := rows.Scan(&l.ID, &l.Source, &l.SourceTitle, &l.Edition, &l.Title, &l.ImportedAt, &files); err != nil {
+			return nil, err
+		}
+		if files != "" {
+			l.Files = strings.Split(files, "\x1f")
+		}
+		l.Groups = counts[l.ID]
+		if l.Groups == nil {
+			l.Groups = map[string]int{}
+		}
+		for _, n := range l.Groups {
+			l.Records += n
+		}
+		out = append(out, l)
 	}
 	return out, rows.Err()
 }

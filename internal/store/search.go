@@ -19,7 +19,7 @@ import (
 
 // NameToIndex is a record whose name is not indexed yet.
 type NameToIndex struct {
-	ID                                 int64
+	ID                               int64
 	Name, Surname, Given, Patronymic string
 }
 

@@ -58,7 +58,9 @@ func roleRank(r string) int {
 }
 
 // RoleAtLeast reports whether role has the rights of need.
-func RoleAtLeast(role, need string) bool { return roleRank(role) >= roleRank(need) && roleRank(role) > 0 }
+func RoleAtLeast(role, need string) bool {
+	return roleRank(role) >= roleRank(need) && roleRank(role) > 0
+}
 
 // User is an analyst account (without its password hash).
 type User struct {
