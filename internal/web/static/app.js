@@ -66,10 +66,10 @@
         break;
       case "j": done = page === "queue" ? (queueMove(1), true) : follow("next"); break;
       case "k": done = page === "queue" ? (queueMove(-1), true) : follow("prev"); break;
-      case "s": done = decide("s"); break;
-      case "d": done = decide("d"); break;
-      case "u": done = decide("u"); break;
-      case "x": done = decide("x"); break;
+      case "s": case "d": case "u": case "x": case "c": case "n": case "o": case "a": case "m":
+        // A verdict key: only the verdicts this item offers have a button.
+        done = decide(e.key);
+        break;
       case "r":
         var r = document.getElementById("reason");
         if (r) { r.focus(); done = true; }
