@@ -62,7 +62,7 @@
       case "?": toggleHelp(); done = true; break;
       case "/":
         var q = document.getElementById("q");
-        if (q) { q.focus(); q.select(); done = true; }
+        if (q) { setTimeout(function () { q.focus(); q.select(); }, 0); done = true; }
         break;
       case "j": done = page === "queue" ? (queueMove(1), true) : follow("next"); break;
       case "k": done = page === "queue" ? (queueMove(-1), true) : follow("prev"); break;
@@ -72,7 +72,9 @@
         break;
       case "r":
         var r = document.getElementById("reason");
-        if (r) { r.focus(); done = true; }
+        // Focus after this key's event is over, or the "r" is typed
+        // into the box it opens.
+        if (r) { setTimeout(function () { r.focus(); }, 0); done = true; }
         break;
     }
     if (done) e.preventDefault();
