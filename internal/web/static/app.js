@@ -49,6 +49,15 @@
     if (d.open) d.close(); else d.showModal();
   }
 
+  // A box a key opens, focused when that key is released.
+  var focusOnKeyUp = "";
+  document.addEventListener("keyup", function () {
+    if (!focusOnKeyUp) return;
+    var el = document.getElementById(focusOnKeyUp);
+    focusOnKeyUp = "";
+    if (el) { el.focus(); if (el.select && el.id === "q") el.select(); }
+  });
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var el = document.activeElement;
@@ -62,7 +71,7 @@
       case "?": toggleHelp(); done = true; break;
       case "/":
         var q = document.getElementById("q");
-        if (q) { setTimeout(function () { q.focus(); q.select(); }, 0); done = true; }
+        if (q) { focusOnKeyUp = "q"; done = true; }
         break;
       case "j": done = page === "queue" ? (queueMove(1), true) : follow("next"); break;
       case "k": done = page === "queue" ? (queueMove(-1), true) : follow("prev"); break;
@@ -71,10 +80,9 @@
         done = decide(e.key);
         break;
       case "r":
-        var r = document.getElementById("reason");
-        // Focus after this key's event is over, or the "r" is typed
-        // into the box it opens.
-        if (r) { setTimeout(function () { r.focus(); }, 0); done = true; }
+        // The box opens when the key is released: focused now, it would
+        // receive the "r" itself.
+        if (document.getElementById("reason")) { focusOnKeyUp = "reason"; done = true; }
         break;
     }
     if (done) e.preventDefault();
