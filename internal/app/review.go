@@ -86,23 +86,16 @@ func canonicalNames(in review.Input) map[string]string {
 		byPerson[m.PersonID] = append(byPerson[m.PersonID], i)
 	}
 	names := make([]string, len(order))
-	workers := max(1, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var recs []roster.Record
-			for k := w; k < len(order); k += workers {
-				recs = recs[:0]
-				for _, i := range byPerson[order[k]] {
-					recs = append(recs, in.Records[i])
-				}
-				names[k] = export.CanonicalName(recs, RegistryNamer)
+	eachOnAllCores(len(order), func() func(k int) {
+		var recs []roster.Record
+		return func(k int) {
+			recs = recs[:0]
+			for _, i := range byPerson[order[k]] {
+				recs = append(recs, in.Records[i])
 			}
-		}()
-	}
-	wg.Wait()
+			names[k] = export.CanonicalName(recs, RegistryNamer)
+		}
+	})
 	out := make(map[string]string, len(order))
 	for k, pid := range order {
 		out[pid] = names[k]
@@ -191,4 +184,22 @@ func registryTally(in review.Input) store.RegistryTally {
 		}
 	}
 	return t
+}
+
+// eachOnAllCores runs do(k) for k in [0, n) on every core; each worker
+// gets its own do from newWorker (for what it reuses between calls).
+func eachOnAllCores(n int, newWorker func() func(k int)) {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do := newWorker()
+			for k := w; k < n; k += workers {
+				do(k)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/store"
@@ -77,18 +75,9 @@ func (a *Service) IndexNames(ctx context.Context) (int, error) {
 		}
 		keys := make([]string, len(recs))
 		ids := make([]int64, len(recs))
-		workers := max(1, runtime.GOMAXPROCS(0))
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < len(recs); i += workers {
-					keys[i] = nameKeys(parseRecordName(recs[i]))
-				}
-			}()
-		}
-		wg.Wait()
+		eachOnAllCores(len(recs), func() func(int) {
+			return func(i int) { keys[i] = nameKeys(parseRecordName(recs[i])) }
+		})
 		for i, r := range recs {
 			ids[i] = r.ID
 		}

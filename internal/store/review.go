@@ -109,20 +109,14 @@ func (s *Store) ReviewItems(ctx context.Context, f ReviewFilter) ([]roster.Revie
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += ` ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'decided' THEN 1 ELSE 2 END, impact DESC, id`
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	out, err := s.queryItems(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("review items: %w", err)
 	}
-	defer rows.Close()
-	out := []roster.ReviewItem{}
-	for rows.Next() {
-		it, err := scanReviewItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
+	if out == nil {
+		out = []roster.ReviewItem{}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ReviewItem returns one item with its payload complete for display;
