@@ -24,12 +24,8 @@ func migrateReviewTeams(ctx context.Context, tx *sql.Tx) error {
 		`UPDATE users SET role = 'admin'`,
 		`DROP INDEX IF EXISTS review_items_kind`,
 		reviewTeamsSQL,
-		`INSERT INTO review_counts(kind, state, n) SELECT kind, state, count(*) FROM review_items GROUP BY kind, state`,
 		`INSERT INTO list_group_counts(list_id, grp, n) SELECT list_id, grp, count(*) FROM records GROUP BY list_id, grp`,
-		`INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
-			SELECT source, state, impact, id FROM review_items WHERE source <> ''
-			UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), r.state, r.impact, r.id
-				FROM review_items r, json_each(r.records) j WHERE r.source = '' AND instr(j.value, '@') > 1`,
+		refillQueueIndexesSQL,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("review teams: %w", err)
@@ -78,33 +74,7 @@ CREATE TABLE review_counts (
     PRIMARY KEY (kind, state)
 ) WITHOUT ROWID;
 
-CREATE TRIGGER review_items_count_insert AFTER INSERT ON review_items BEGIN
-    INSERT INTO review_counts(kind, state, n) VALUES (NEW.kind, NEW.state, 1)
-        ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
-    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
-        SELECT NEW.source, NEW.state, NEW.impact, NEW.id WHERE NEW.source <> ''
-        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id
-            FROM json_each(NEW.records) j WHERE NEW.source = '' AND instr(j.value, '@') > 1;
-END;
-CREATE TRIGGER review_items_count_delete AFTER DELETE ON review_items BEGIN
-    UPDATE review_counts SET n = n - 1 WHERE kind = OLD.kind AND state = OLD.state;
-    DELETE FROM review_item_sources WHERE item_id = OLD.id;
-END;
-CREATE TRIGGER review_items_count_state AFTER UPDATE OF kind, state ON review_items
-WHEN OLD.kind <> NEW.kind OR OLD.state <> NEW.state BEGIN
-    UPDATE review_counts SET n = n - 1 WHERE kind = OLD.kind AND state = OLD.state;
-    INSERT INTO review_counts(kind, state, n) VALUES (NEW.kind, NEW.state, 1)
-        ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER review_items_sources_update AFTER UPDATE OF state, impact, source, records ON review_items
-WHEN OLD.state <> NEW.state OR OLD.impact <> NEW.impact OR OLD.source <> NEW.source OR OLD.records <> NEW.records BEGIN
-    DELETE FROM review_item_sources WHERE item_id = OLD.id;
-    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
-        SELECT NEW.source, NEW.state, NEW.impact, NEW.id WHERE NEW.source <> ''
-        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id
-            FROM json_each(NEW.records) j WHERE NEW.source = '' AND instr(j.value, '@') > 1;
-END;
-
+` + reviewItemTriggersSQL + `
 -- What a source's list covers: for every edition (edition '') or one
 -- edition. Omissions and group gaps are raised against a list only for
 -- the persons its scope covers; a source with no scope is asked about
@@ -198,3 +168,50 @@ WHEN OLD.grp <> NEW.grp OR OLD.list_id <> NEW.list_id BEGIN
         ON CONFLICT (list_id, grp) DO UPDATE SET n = n + 1;
 END;
 `
+
+// reviewItemTriggersSQL keeps the queue's counts and the items' sources
+// as items are inserted, deleted and updated (schema.sql has the same
+// text). A save that rewrites the whole queue drops them and refills the
+// two tables at once (see bulkReviewWrite).
+const reviewItemTriggersSQL = `CREATE TRIGGER review_items_count_insert AFTER INSERT ON review_items BEGIN
+    INSERT INTO review_counts(kind, state, n) VALUES (NEW.kind, NEW.state, 1)
+        ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
+    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
+        SELECT NEW.source, NEW.state, NEW.impact, NEW.id WHERE NEW.source <> ''
+        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id
+            FROM json_each(NEW.records) j WHERE NEW.source = '' AND instr(j.value, '@') > 1;
+END;
+CREATE TRIGGER review_items_count_delete AFTER DELETE ON review_items BEGIN
+    UPDATE review_counts SET n = n - 1 WHERE kind = OLD.kind AND state = OLD.state;
+    DELETE FROM review_item_sources WHERE item_id = OLD.id;
+END;
+CREATE TRIGGER review_items_count_state AFTER UPDATE OF kind, state ON review_items
+WHEN OLD.kind <> NEW.kind OR OLD.state <> NEW.state BEGIN
+    UPDATE review_counts SET n = n - 1 WHERE kind = OLD.kind AND state = OLD.state;
+    INSERT INTO review_counts(kind, state, n) VALUES (NEW.kind, NEW.state, 1)
+        ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER review_items_sources_update AFTER UPDATE OF state, impact, source, records ON review_items
+WHEN OLD.state <> NEW.state OR OLD.impact <> NEW.impact OR OLD.source <> NEW.source OR OLD.records <> NEW.records BEGIN
+    DELETE FROM review_item_sources WHERE item_id = OLD.id;
+    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
+        SELECT NEW.source, NEW.state, NEW.impact, NEW.id WHERE NEW.source <> ''
+        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id
+            FROM json_each(NEW.records) j WHERE NEW.source = '' AND instr(j.value, '@') > 1;
+END;
+`
+
+// refillQueueIndexesSQL fills the queue's counts and the items' sources
+// from the items, set-based.
+const refillQueueIndexesSQL = `DELETE FROM review_counts;
+DELETE FROM review_item_sources;
+INSERT INTO review_counts(kind, state, n) SELECT kind, state, count(*) FROM review_items GROUP BY kind, state;
+INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
+	SELECT source, state, impact, id FROM review_items WHERE source <> ''
+	UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), r.state, r.impact, r.id
+		FROM review_items r, json_each(r.records) j WHERE r.source = '' AND instr(j.value, '@') > 1
+	ORDER BY 1, 2, 3 DESC, 4;`
+
+// reviewItemTriggers names the triggers reviewItemTriggersSQL creates.
+var reviewItemTriggers = []string{"review_items_count_insert", "review_items_count_delete", "review_items_count_state",
+	"review_items_sources_update"}

@@ -501,6 +501,31 @@ const reviewRowCols = `id, key, kind, state, source, grp, person_id, records, ti
 // open ones now stale) by ID; then the new items, which get the next IDs
 // as they would in place.
 func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewState, plan savePlan, items []roster.ReviewItem) error {
+	return bulkReviewWrite(ctx, tx, func() error { return rewriteReviewItemsTx(ctx, tx, runID, ex, plan, items) })
+}
+
+// bulkReviewWrite runs a write of most of the queue without the triggers
+// that keep its counts and item sources row by row (at a million items
+// they would cost more than the write), then refills both at once and
+// puts the triggers back, in the same transaction.
+func bulkReviewWrite(ctx context.Context, tx *sql.Tx, write func() error) error {
+	for _, t := range reviewItemTriggers {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+t); err != nil {
+			return err
+		}
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	for _, q := range []string{refillQueueIndexesSQL, reviewItemTriggersSQL} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rewriteReviewItemsTx(ctx context.Context, tx *sql.Tx, runID int64, ex reviewState, plan savePlan, items []roster.ReviewItem) error {
 	for _, q := range []string{
 		`DROP TABLE IF EXISTS temp.review_keep`,
 		`CREATE TEMP TABLE review_keep AS SELECT ` + reviewRowCols + ` FROM main.review_items WHERE 0`,
