@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -66,43 +67,6 @@ func (a *Service) ReviewInput(ctx context.Context, opts review.Options, detail b
 	return in, data.RunID, nil
 }
 
-// canonicalNames computes every person's canonical name (the registry's:
-// see export.CanonicalName), on all cores.
-func canonicalNames(in review.Input) map[string]string {
-	byPerson := map[string][]int32{}
-	var order []string
-	idx := make(map[[3]string]int32, len(in.Records))
-	for i, r := range in.Records {
-		idx[[3]string{r.Source, r.Edition, r.Ref}] = int32(i)
-	}
-	for _, m := range in.Members {
-		i, ok := idx[[3]string{m.Source, m.Edition, m.Ref}]
-		if !ok || m.PersonID == "" {
-			continue
-		}
-		if _, seen := byPerson[m.PersonID]; !seen {
-			order = append(order, m.PersonID)
-		}
-		byPerson[m.PersonID] = append(byPerson[m.PersonID], i)
-	}
-	names := make([]string, len(order))
-	eachOnAllCores(len(order), func() func(k int) {
-		var recs []roster.Record
-		return func(k int) {
-			recs = recs[:0]
-			for _, i := range byPerson[order[k]] {
-				recs = append(recs, in.Records[i])
-			}
-			names[k] = export.CanonicalName(recs, RegistryNamer)
-		}
-	})
-	out := make(map[string]string, len(order))
-	for k, pid := range order {
-		out[pid] = names[k]
-	}
-	return out
-}
-
 // RegistryNamer connects the registry's names to the name engine.
 var RegistryNamer = export.Namer{
 	Parse: func(r roster.Record) export.NameParts {
@@ -138,8 +102,9 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	if err != nil {
 		return ReviewSummary{}, err
 	}
-	in.Names = canonicalNames(in)
-	if err := a.store.SaveRegistryTally(ctx, registryTally(in)); err != nil {
+	var tally store.RegistryTally
+	in.Names, tally = personNames(in)
+	if err := a.store.SaveRegistryTally(ctx, tally); err != nil {
 		return ReviewSummary{}, err
 	}
 	items := review.Build(in) // in is dead from here: the records can go before the save
@@ -153,37 +118,6 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	}
 	return ReviewSummary{RunID: runID, Items: st.Items, New: st.New, Kept: st.Kept, Reopened: st.Reopened, Decided: st.Decided,
 		Stale: st.Stale, Open: st.Open, Counts: counts}, nil
-}
-
-// registryTally counts the registry's persons per group: a person counts
-// in every group one of their records gives ("" for a person with none).
-func registryTally(in review.Input) store.RegistryTally {
-	t := store.RegistryTally{Groups: map[string]int{}}
-	grp := make(map[[3]string]string, len(in.Records))
-	for _, r := range in.Records {
-		grp[[3]string{r.Source, r.Edition, r.Ref}] = r.Group
-	}
-	groups := map[string]map[string]bool{}
-	for _, m := range in.Members {
-		if m.PersonID == "" {
-			continue
-		}
-		g, ok := grp[[3]string{m.Source, m.Edition, m.Ref}]
-		if !ok {
-			continue
-		}
-		if groups[m.PersonID] == nil {
-			groups[m.PersonID] = map[string]bool{}
-		}
-		groups[m.PersonID][g] = true
-	}
-	t.Persons = len(groups)
-	for _, gs := range groups {
-		for g := range gs {
-			t.Groups[g]++
-		}
-	}
-	return t
 }
 
 // eachOnAllCores runs do(k) for k in [0, n) on every core; each worker
@@ -202,4 +136,77 @@ func eachOnAllCores(n int, newWorker func() func(k int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// personNames computes what the queue shows of each person beside the
+// review items: the canonical name (the registry's: see
+// export.CanonicalName), on all cores, and the registry's tally (a person
+// counts in every group one of their records gives, "" for none).
+func personNames(in review.Input) (map[string]string, store.RegistryTally) {
+	// Each person's records, by index. The memberships usually come in
+	// the order of the records (as the store reads them); else by lookup.
+	pidx := map[string]int32{}
+	var order []string
+	var recs [][]int32
+	add := func(pid string, i int) {
+		k, ok := pidx[pid]
+		if !ok {
+			k = int32(len(order))
+			pidx[pid] = k
+			order = append(order, pid)
+			recs = append(recs, nil)
+		}
+		recs[k] = append(recs[k], int32(i))
+	}
+	j := 0
+	for i := range in.Records {
+		r := &in.Records[i]
+		if j < len(in.Members) {
+			if m := &in.Members[j]; m.Ref == r.Ref && m.Edition == r.Edition && m.Source == r.Source {
+				if m.PersonID != "" {
+					add(m.PersonID, i)
+				}
+				j++
+			}
+		}
+	}
+	if j < len(in.Members) {
+		pidx, order, recs = map[string]int32{}, nil, nil
+		at := make(map[[3]string]int, len(in.Records))
+		for i, r := range in.Records {
+			at[[3]string{r.Source, r.Edition, r.Ref}] = i
+		}
+		for _, m := range in.Members {
+			if i, ok := at[[3]string{m.Source, m.Edition, m.Ref}]; ok && m.PersonID != "" {
+				add(m.PersonID, i)
+			}
+		}
+	}
+	names := make([]string, len(order))
+	eachOnAllCores(len(order), func() func(k int) {
+		var rs []roster.Record
+		return func(k int) {
+			rs = rs[:0]
+			for _, i := range recs[k] {
+				rs = append(rs, in.Records[i])
+			}
+			names[k] = export.CanonicalName(rs, RegistryNamer)
+		}
+	})
+	out := make(map[string]string, len(order))
+	t := store.RegistryTally{Persons: len(order), Groups: map[string]int{}}
+	var groups []string
+	for k, pid := range order {
+		out[pid] = names[k]
+		groups = groups[:0]
+		for _, i := range recs[k] {
+			if g := in.Records[i].Group; !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+		for _, g := range groups {
+			t.Groups[g]++
+		}
+	}
+	return out, t
 }
