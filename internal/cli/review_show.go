@@ -221,7 +221,13 @@ func printPayload(w io.Writer, it roster.ReviewItem, f refFormatter) {
 		if p.Probability != nil {
 			prob = *p.Probability
 		}
-		fmt.Fprintf(w, "why:     %s\n", review.WhyPair(it.Kind, ex.Reason, prob, p.Clusters, f.format))
+		kind := it.Kind
+		if kind == roster.KindAdjudication {
+			if _, k, _, err := store.AdjudicationTarget(it); err == nil {
+				kind = k
+			}
+		}
+		fmt.Fprintf(w, "why:     %s\n", review.WhyPair(kind, ex.Reason, prob, p.Clusters, f.format))
 		var na, nb string
 		if len(p.Records) == 2 {
 			na, nb = p.Records[0].Name, p.Records[1].Name

@@ -638,6 +638,9 @@ func (s *Store) DecidePair(ctx context.Context, a, b roster.Side, verdict, reaso
 		if err := insertAudit(ctx, tx, at, by, ActionDecide, d.ID, d.ItemID, verdict, reason, detail); err != nil {
 			return err
 		}
+		if verdict == roster.VerdictUnsure {
+			return nil // doubt undoes no one's decision
+		}
 		return s.supersede(ctx, tx, d, at)
 	})
 	if err != nil {

@@ -29,7 +29,15 @@ func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) erro
 	if json.Unmarshal([]byte(it.Payload), &m) != nil || m == nil {
 		return nil
 	}
-	if _, ok := m["explanation"]; !ok && isPairKind(it.Kind) && len(it.Records) == 2 {
+	kind := it.Kind
+	if kind == roster.KindAdjudication {
+		// An adjudication shows what its item shows.
+		var k string
+		if json.Unmarshal(m["item_kind"], &k) == nil && k != "" {
+			kind = k
+		}
+	}
+	if _, ok := m["explanation"]; !ok && isPairKind(kind) && len(it.Records) == 2 {
 		expl, ok, err := pairExplanation(ctx, q, it.Records[0], it.Records[1])
 		if err != nil {
 			return err
@@ -38,7 +46,7 @@ func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) erro
 			m["explanation"] = explanationValue(expl)
 		}
 	}
-	if _, ok := m["clusters"]; !ok && isPairKind(it.Kind) && len(it.Records) == 2 {
+	if _, ok := m["clusters"]; !ok && isPairKind(kind) && len(it.Records) == 2 {
 		cl, err := pairClusters(ctx, q, it.Records)
 		if err != nil {
 			return err
@@ -63,7 +71,7 @@ func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) erro
 		if json.Unmarshal(raw, &recs) != nil {
 			recs = nil
 		}
-	case recordsOf(it.Kind) && len(it.Records) <= maxCompleted:
+	case recordsOf(kind) && len(it.Records) <= maxCompleted:
 		for _, r := range it.Records {
 			recs = append(recs, roster.RecordView{Ref: r})
 		}
@@ -85,7 +93,7 @@ func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) erro
 		}
 		m["records"] = b
 	}
-	if _, ok := m["sides"]; !ok && len(it.Records) == 2 && (isPairKind(it.Kind) || it.Kind == roster.KindConflict) {
+	if _, ok := m["sides"]; !ok && len(it.Records) == 2 && (isPairKind(kind) || kind == roster.KindConflict) {
 		// The fingerprints were the clustering's.
 		type side struct {
 			Source      string `json:"source"`

@@ -66,25 +66,34 @@ type adjudicationView struct {
 	Barred bool
 }
 
+// An item shows up to maxSideBySide records side by side, each field
+// compared across them; one with more lists the first maxListed.
+const (
+	maxSideBySide = 8
+	maxListed     = 100
+)
+
 type itemView struct {
-	Item       roster.ReviewItem
-	Query      string // the queue filter, carried in links and forms
-	Prev, Next int64
-	Columns    []column
-	Rows       []fieldRow
-	Expl       explanation
-	Why        string // why a pair is in the queue, in words
-	Extra      []keyValue
-	History    []AuditEntry
-	Current    *AuditEntry // the decision in force, if decided
-	Buttons    []verdictButton
-	Groups     []option // for map:GROUP
-	Analysts   []string // for assigning a second look
-	Error      string   // a refused decision (conflict, invalid)
-	Verdict    string   // what the analyst tried (kept on error)
-	Reason     string
-	Flash      *flash
-	MaxReason  int
+	Item        roster.ReviewItem
+	Listed      []column // the records, when too many to set side by side
+	MoreRecords int      // records beyond the Listed
+	Query       string   // the queue filter, carried in links and forms
+	Prev, Next  int64
+	Columns     []column
+	Rows        []fieldRow
+	Expl        explanation
+	Why         string // why a pair is in the queue, in words
+	Extra       []keyValue
+	History     []AuditEntry
+	Current     *AuditEntry // the decision in force, if decided
+	Buttons     []verdictButton
+	Groups      []option // for map:GROUP
+	Analysts    []string // for assigning a second look
+	Error       string   // a refused decision (conflict, invalid)
+	Verdict     string   // what the analyst tried (kept on error)
+	Reason      string
+	Flash       *flash
+	MaxReason   int
 	// CanDecide says the analyst's role lets them decide (a viewer
 	// reads); Double says the kind is under blind double review, and
 	// MyVote is the analyst's own decision waiting for a second one.
@@ -146,14 +155,32 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 	}
 	v.Buttons = buttons(kind, len(it.Records) == 2)
 	v.Groups = options(roster.Groups, groupLabel, "")
-	for _, ref := range it.Records {
-		v.Columns = append(v.Columns, s.column(r, ref))
+	if len(it.Records) <= maxSideBySide {
+		for _, ref := range it.Records {
+			v.Columns = append(v.Columns, s.column(r, ref))
+		}
+		s.payloadRecords(it.Payload, v.Columns)
+		v.Rows = sideBySide(v.Columns)
+	} else {
+		// A group gap or an unknown label names many records: listed,
+		// not compared.
+		for i, ref := range it.Records {
+			if i == maxListed {
+				v.MoreRecords = len(it.Records) - maxListed
+				break
+			}
+			c := column{Ref: ref}
+			if rr, err := roster.ParseRef(ref); err == nil {
+				if rec, err := s.cfg.Registry.FindRecord(ctx, rr); err == nil {
+					c.Found, c.Record = true, rec
+				}
+			}
+			v.Listed = append(v.Listed, c)
+		}
 	}
-	s.payloadRecords(it.Payload, v.Columns)
-	v.Rows = sideBySide(v.Columns)
 	v.Expl, v.Extra = decodePayload(it.Payload)
-	if it.Kind == roster.KindMatch || it.Kind == roster.KindDuplicate {
-		v.Why = whyPair(it)
+	if kind == roster.KindMatch || kind == roster.KindDuplicate {
+		v.Why = whyPair(it, kind)
 	}
 	if it.Kind == roster.KindScope {
 		v.Scope = decodeScope(it.Payload)
@@ -217,7 +244,7 @@ func decodeScope(payload string) *scopeView {
 
 // whyPair says in words why a pair item is in the queue (see
 // review.WhyPair), from its completed payload.
-func whyPair(it roster.ReviewItem) string {
+func whyPair(it roster.ReviewItem, kind string) string {
 	var p struct {
 		Probability *float64 `json:"probability"`
 		Explanation struct {
@@ -233,7 +260,7 @@ func whyPair(it roster.ReviewItem) string {
 	if p.Probability != nil {
 		prob = *p.Probability
 	}
-	return review.WhyPair(it.Kind, p.Explanation.Reason, prob, p.Clusters, nil)
+	return review.WhyPair(kind, p.Explanation.Reason, prob, p.Clusters, nil)
 }
 
 func (s *Server) column(r *http.Request, ref string) column {
