@@ -205,6 +205,7 @@ CREATE TABLE sessions (
 CREATE INDEX review_queue ON review_items(state, impact DESC, id);
 CREATE INDEX review_queue_kind ON review_items(kind, state, impact DESC, id);
 CREATE INDEX review_queue_group ON review_items(grp, state, impact DESC, id) WHERE grp <> '';
+CREATE INDEX review_queue_group_kind ON review_items(grp, kind, state, impact DESC, id) WHERE grp <> '';
 CREATE INDEX review_queue_assigned ON review_items(assigned_to, state, impact DESC, id) WHERE assigned_to <> '';
 CREATE INDEX review_queue_second ON review_items(state, impact DESC, id) WHERE second_look = 1;
 CREATE INDEX review_items_person ON review_items(person_id) WHERE person_id <> '';
@@ -223,9 +224,11 @@ CREATE TABLE review_item_sources (
     state   TEXT NOT NULL,
     impact  REAL NOT NULL,
     item_id INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
     PRIMARY KEY (source, state, impact DESC, item_id)
 ) WITHOUT ROWID;
 CREATE INDEX review_item_sources_item ON review_item_sources(item_id);
+CREATE INDEX review_item_sources_kind ON review_item_sources(source, kind, state, impact DESC, item_id);
 
 -- Items per kind and state, kept by triggers (the queue's counts).
 CREATE TABLE review_counts (
@@ -238,9 +241,9 @@ CREATE TABLE review_counts (
 CREATE TRIGGER review_items_count_insert AFTER INSERT ON review_items BEGIN
     INSERT INTO review_counts(kind, state, n) VALUES (NEW.kind, NEW.state, 1)
         ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
-    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
-        SELECT NEW.source, NEW.state, NEW.impact, NEW.id WHERE NEW.source <> ''
-        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id
+    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id, kind)
+        SELECT NEW.source, NEW.state, NEW.impact, NEW.id, NEW.kind WHERE NEW.source <> ''
+        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id, NEW.kind
             FROM json_each(NEW.records) j WHERE NEW.source = '' AND instr(j.value, '@') > 1;
 END;
 CREATE TRIGGER review_items_count_delete AFTER DELETE ON review_items BEGIN
@@ -253,12 +256,13 @@ WHEN OLD.kind <> NEW.kind OR OLD.state <> NEW.state BEGIN
     INSERT INTO review_counts(kind, state, n) VALUES (NEW.kind, NEW.state, 1)
         ON CONFLICT (kind, state) DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER review_items_sources_update AFTER UPDATE OF state, impact, source, records ON review_items
-WHEN OLD.state <> NEW.state OR OLD.impact <> NEW.impact OR OLD.source <> NEW.source OR OLD.records <> NEW.records BEGIN
+CREATE TRIGGER review_items_sources_update AFTER UPDATE OF state, impact, source, records, kind ON review_items
+WHEN OLD.state <> NEW.state OR OLD.impact <> NEW.impact OR OLD.source <> NEW.source OR OLD.records <> NEW.records
+    OR OLD.kind <> NEW.kind BEGIN
     DELETE FROM review_item_sources WHERE item_id = OLD.id;
-    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id)
-        SELECT NEW.source, NEW.state, NEW.impact, NEW.id WHERE NEW.source <> ''
-        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id
+    INSERT OR IGNORE INTO review_item_sources(source, state, impact, item_id, kind)
+        SELECT NEW.source, NEW.state, NEW.impact, NEW.id, NEW.kind WHERE NEW.source <> ''
+        UNION SELECT substr(j.value, 1, instr(j.value, '@') - 1), NEW.state, NEW.impact, NEW.id, NEW.kind
             FROM json_each(NEW.records) j WHERE NEW.source = '' AND instr(j.value, '@') > 1;
 END;
 

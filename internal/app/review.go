@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 

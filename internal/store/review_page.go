@@ -99,7 +99,11 @@ func (s *Store) ReviewPage(ctx context.Context, f ReviewFilter, c Cursor, n int,
 				started = true
 			}
 		}
-		q := queueQuery(f, st)
+		small, err := s.smallKind(ctx, f, st)
+		if err != nil {
+			return ReviewPage{}, err
+		}
+		q := queueQuery(f, st, small)
 		var segs []string
 		var args [][]any
 		if !started && st == c.State {
@@ -181,10 +185,31 @@ func (q queueSQL) sql(extra string, byID, backward bool) string {
 const reviewColsR = `r.id, r.key, r.kind, r.state, r.source, r.grp, r.person_id, r.records, r.title, r.payload, r.impact,
 	coalesce(r.decision_id, 0), r.version, r.second_look, r.assigned_to, r.round, r.held`
 
-// queueQuery picks the index for a filter in one state.
-func queueQuery(f ReviewFilter, state string) queueSQL {
+// smallKindItems is the most items of a kind in a state for which a
+// filter that also names a source or a group reads by kind: the kind's
+// index then holds fewer rows to check than the source's or the group's.
+var smallKindItems = 20000 // tests change it
+
+// smallKind reports whether a filter with a kind and a source or group
+// is better read through the kind's index (few items of that kind in the
+// state, by the counts the triggers keep).
+func (s *Store) smallKind(ctx context.Context, f ReviewFilter, state string) (bool, error) {
+	if f.Kind == "" || (f.Source == "" && f.Group == "") || f.AssignedTo != "" || f.SecondLook {
+		return false, nil
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT n FROM review_counts WHERE kind = ? AND state = ?), 0)`, f.Kind, state).Scan(&n)
+	return n <= smallKindItems, err
+}
+
+// queueQuery picks the index for a filter in one state: the assignee's,
+// the second look's, the kind's when it has few items (smallKind), the
+// source's, the group's, the kind's, or the state's.
+func queueQuery(f ReviewFilter, state string, smallKind bool) queueSQL {
 	q := queueSQL{impact: "r.impact", id: "r.id"}
 	var where []string
+	// by says which of the filter's terms the chosen index answers.
+	var by struct{ kind, source, group, second bool }
 	switch {
 	case f.AssignedTo != "":
 		q.from = `FROM review_items r INDEXED BY review_queue_assigned`
@@ -194,38 +219,58 @@ func queueQuery(f ReviewFilter, state string) queueSQL {
 		q.from = `FROM review_items r INDEXED BY review_queue_second`
 		where = append(where, `r.second_look = 1 AND r.state = ?`)
 		q.args = append(q.args, state)
+		by.second = true
+	case smallKind:
+		q.from = `FROM review_items r INDEXED BY review_queue_kind`
+		where = append(where, `r.kind = ? AND r.state = ?`)
+		q.args = append(q.args, f.Kind, state)
+		by.kind = true
+	case f.Source != "" && f.Kind != "":
+		q.from = `FROM review_item_sources x INDEXED BY review_item_sources_kind JOIN review_items r ON r.id = x.item_id`
+		where = append(where, `x.source = ? AND x.kind = ? AND x.state = ?`)
+		q.args = append(q.args, f.Source, f.Kind, state)
+		q.impact, q.id = "x.impact", "x.item_id"
+		by.source, by.kind = true, true
 	case f.Source != "":
 		q.from = `FROM review_item_sources x JOIN review_items r ON r.id = x.item_id`
 		where = append(where, `x.source = ? AND x.state = ?`)
 		q.args = append(q.args, f.Source, state)
 		q.impact, q.id = "x.impact", "x.item_id"
+		by.source = true
+	case f.Group != "" && f.Kind != "":
+		q.from = `FROM review_items r INDEXED BY review_queue_group_kind`
+		where = append(where, `r.grp = ? AND r.grp <> '' AND r.kind = ? AND r.state = ?`)
+		q.args = append(q.args, f.Group, f.Kind, state)
+		by.group, by.kind = true, true
 	case f.Group != "":
 		q.from = `FROM review_items r INDEXED BY review_queue_group`
 		where = append(where, `r.grp = ? AND r.grp <> '' AND r.state = ?`)
 		q.args = append(q.args, f.Group, state)
+		by.group = true
 	case f.Kind != "":
 		q.from = `FROM review_items r INDEXED BY review_queue_kind`
 		where = append(where, `r.kind = ? AND r.state = ?`)
 		q.args = append(q.args, f.Kind, state)
+		by.kind = true
 	default:
 		q.from = `FROM review_items r INDEXED BY review_queue`
 		where = append(where, `r.state = ?`)
 		q.args = append(q.args, state)
 	}
 	// The filter's other terms, checked row by row.
-	if f.Kind != "" && !strings.Contains(q.from, "review_queue_kind") {
+	if f.Kind != "" && !by.kind {
 		where = append(where, `r.kind = ?`)
 		q.args = append(q.args, f.Kind)
 	}
-	if f.Group != "" && !strings.Contains(q.from, "review_queue_group") {
+	if f.Group != "" && !by.group {
 		where = append(where, `r.grp = ?`)
 		q.args = append(q.args, f.Group)
 	}
-	if f.Source != "" && q.impact != "x.impact" {
+	if f.Source != "" && !by.source {
 		where = append(where, `EXISTS (SELECT 1 FROM review_item_sources x WHERE x.item_id = r.id AND x.source = ?)`)
 		q.args = append(q.args, f.Source)
 	}
-	if f.SecondLook && !strings.Contains(q.from, "review_queue_second") {
+	if f.SecondLook && !by.second {
 		where = append(where, `r.second_look = 1`)
 	}
 	if state == StateOpen && !f.WithHeld {

@@ -356,7 +356,8 @@ func TestReviewPagesMatchTheList(t *testing.T) {
 	check := func(step string) {
 		t.Helper()
 		for _, f := range []store.ReviewFilter{{}, {State: "all"}, {State: "decided"}, {Kind: roster.KindMatch}, {Source: "mhm"},
-			{Source: "cdr", Kind: roster.KindMatch, State: "all"}, {Group: roster.Groups[1]}, {Kind: roster.KindOmission, Group: roster.Groups[0]}} {
+			{Source: "cdr", Kind: roster.KindMatch, State: "all"}, {Source: "ipm", Kind: roster.KindOmission}, {Group: roster.Groups[1]},
+			{Kind: roster.KindOmission, Group: roster.Groups[0]}, {Kind: roster.KindGroupGap, Group: roster.Groups[2], State: "all"}} {
 			want, err := s.ReviewItems(ctx, f)
 			if err != nil {
 				t.Fatal(err)
@@ -423,6 +424,10 @@ func TestReviewPagesMatchTheList(t *testing.T) {
 		}
 	}
 	check("after a save")
+	// Read through the composite indexes too (not by the kind's alone).
+	restoreKind := store.SetSmallKind(0)
+	check("through the source's and group's indexes")
+	restoreKind()
 	// A save that rewrites the whole table (most items changed) drops the
 	// triggers and refills the counts and sources at once: the same pages.
 	restore := store.SetRewrite(0, 0)

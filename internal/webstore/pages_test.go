@@ -127,7 +127,9 @@ func pagesOf(tb testing.TB, ctx context.Context, path string, s *store.Store) []
 	db.QueryRow(`SELECT source FROM lists ORDER BY source DESC LIMIT 1`).Scan(&src)
 	db.QueryRow(`SELECT grp FROM review_items WHERE grp <> '' AND state = 'open' LIMIT 1`).Scan(&grp)
 	pages = append(pages, page{"queue by kind", "/queue?kind=omission"}, page{"queue by source", "/queue?source=" + src},
-		page{"queue by source and kind", "/queue?source=" + src + "&kind=match"}, page{"queue by group", "/queue?group=" + grp},
+		page{"queue by source and kind", "/queue?source=" + src + "&kind=match"},
+		page{"queue by source and a rare kind", "/queue?source=" + src + "&kind=group-gap"},
+		page{"queue by group and kind", "/queue?group=" + grp + "&kind=conflict"}, page{"queue by group", "/queue?group=" + grp},
 		page{"queue, all states", "/queue?state=all"}, page{"queue assigned to me", "/queue?assigned=bench"},
 		page{"queue second look", "/queue?second=1"})
 	for _, kind := range []string{roster.KindMatch, roster.KindDuplicate, roster.KindConflict, roster.KindOmission, roster.KindGroupGap,
