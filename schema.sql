@@ -358,3 +358,12 @@ WHEN OLD.grp <> NEW.grp OR OLD.list_id <> NEW.list_id BEGIN
     INSERT INTO list_group_counts(list_id, grp, n) VALUES (NEW.list_id, NEW.grp, 1)
         ON CONFLICT (list_id, grp) DO UPDATE SET n = n + 1;
 END;
+
+-- The canonical name of each person as the queue last computed it, with
+-- a hash of the spellings it came from: a rebuild parses again only the
+-- persons whose records' spellings changed.
+CREATE TABLE person_names (
+    person_id TEXT PRIMARY KEY,
+    spellings INTEGER NOT NULL,
+    name      TEXT NOT NULL
+) WITHOUT ROWID;

@@ -95,3 +95,31 @@ func TestMergeKeepsDecidedItem(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonNamesKept: a rebuild parses again only the persons whose
+// records' spellings changed.
+func TestPersonNamesKept(t *testing.T) {
+	in := review.Input{
+		Records: []roster.Record{
+			{Source: "ipm", Edition: "e", Ref: "1", Name: "Gasymov Orkhan"},
+			{Source: "mhm", Edition: "e", Ref: "1", Name: "Qasımov Orxan Elman oğlu", Group: "journalist"},
+			{Source: "mhm", Edition: "e", Ref: "2", Name: "Həsənova Leyla"},
+		},
+		Members: []roster.Membership{{PersonID: "P-1", Source: "ipm", Edition: "e", Ref: "1"},
+			{PersonID: "P-1", Source: "mhm", Edition: "e", Ref: "1"}, {PersonID: "P-2", Source: "mhm", Edition: "e", Ref: "2"}},
+	}
+	names, changed, tally := personNames(in, nil)
+	if names["P-1"] != "Qasımov Orxan Elman oğlu" || len(changed) != 2 || tally.Persons != 2 || tally.Groups["journalist"] != 1 ||
+		tally.Groups[""] != 2 {
+		t.Fatalf("first: %v, %d changed, tally %+v", names, len(changed), tally)
+	}
+	again, changed2, _ := personNames(in, changed)
+	if len(changed2) != 0 || again["P-1"] != names["P-1"] || again["P-2"] != names["P-2"] {
+		t.Fatalf("nothing changed, yet %d names computed again (%v)", len(changed2), again)
+	}
+	in.Records[2].Name = "Həsənova Leyla Rauf qızı"
+	_, changed3, _ := personNames(in, changed)
+	if len(changed3) != 1 || changed3["P-2"].Name != "Həsənova Leyla Rauf qızı" {
+		t.Fatalf("a changed spelling: %+v", changed3)
+	}
+}

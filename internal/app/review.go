@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"hash"
+	"hash/fnv"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -102,9 +105,17 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	if err != nil {
 		return ReviewSummary{}, err
 	}
+	kept, err := a.store.PersonNames(ctx)
+	if err != nil {
+		return ReviewSummary{}, err
+	}
 	var tally store.RegistryTally
-	in.Names, tally = personNames(in)
+	var changed map[string]store.PersonName
+	in.Names, changed, tally = personNames(in, kept)
 	if err := a.store.SaveRegistryTally(ctx, tally); err != nil {
+		return ReviewSummary{}, err
+	}
+	if err := a.store.SavePersonNames(ctx, changed); err != nil {
 		return ReviewSummary{}, err
 	}
 	items := review.Build(in) // in is dead from here: the records can go before the save
@@ -140,9 +151,13 @@ func eachOnAllCores(n int, newWorker func() func(k int)) {
 
 // personNames computes what the queue shows of each person beside the
 // review items: the canonical name (the registry's: see
-// export.CanonicalName), on all cores, and the registry's tally (a person
-// counts in every group one of their records gives, "" for none).
-func personNames(in review.Input) (map[string]string, store.RegistryTally) {
+// export.CanonicalName), and the registry's tally (a person counts in
+// every group one of their records gives, "" for none). A name is kept
+// with a hash of the spellings it came from: only the persons whose
+// spellings changed since (kept) are parsed again, on all cores; changed
+// returns their names, to keep.
+func personNames(in review.Input, kept map[string]store.PersonName) (names map[string]string, changed map[string]store.PersonName,
+	tally store.RegistryTally) {
 	// Each person's records, by index. The memberships usually come in
 	// the order of the records (as the store reads them); else by lookup.
 	pidx := map[string]int32{}
@@ -182,22 +197,34 @@ func personNames(in review.Input) (map[string]string, store.RegistryTally) {
 			}
 		}
 	}
-	names := make([]string, len(order))
+	computed := make([]string, len(order))
+	hashes := make([]int64, len(order))
 	eachOnAllCores(len(order), func() func(k int) {
 		var rs []roster.Record
+		h := fnv.New64a()
 		return func(k int) {
+			hashes[k] = spellingHash(h, in.Records, recs[k])
+			if p, ok := kept[order[k]]; ok && p.Spellings == hashes[k] {
+				return
+			}
 			rs = rs[:0]
 			for _, i := range recs[k] {
 				rs = append(rs, in.Records[i])
 			}
-			names[k] = export.CanonicalName(rs, RegistryNamer)
+			computed[k] = export.CanonicalName(rs, RegistryNamer)
 		}
 	})
 	out := make(map[string]string, len(order))
+	changed = map[string]store.PersonName{}
 	t := store.RegistryTally{Persons: len(order), Groups: map[string]int{}}
 	var groups []string
 	for k, pid := range order {
-		out[pid] = names[k]
+		if computed[k] != "" {
+			out[pid] = computed[k]
+			changed[pid] = store.PersonName{Spellings: hashes[k], Name: computed[k]}
+		} else {
+			out[pid] = kept[pid].Name
+		}
 		groups = groups[:0]
 		for _, i := range recs[k] {
 			if g := in.Records[i].Group; !slices.Contains(groups, g) {
@@ -208,5 +235,21 @@ func personNames(in review.Input) (map[string]string, store.RegistryTally) {
 			t.Groups[g]++
 		}
 	}
-	return out, t
+	return out, changed, t
+}
+
+// spellingHash hashes what a person's canonical name depends on: each
+// record's name fields, in record order (FNV-1a: the same in every run, as
+// the hashes kept in the database need).
+func spellingHash(h hash.Hash64, recs []roster.Record, idx []int32) int64 {
+	h.Reset()
+	for _, i := range idx {
+		r := &recs[i]
+		for _, f := range [...]string{r.Name, r.Surname, r.Given, r.Patronymic} {
+			io.WriteString(h, f)
+			h.Write([]byte{0x1f})
+		}
+		h.Write([]byte{0x1e})
+	}
+	return int64(h.Sum64())
 }

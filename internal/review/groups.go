@@ -145,7 +145,7 @@ func groupGapItems(ix *index) []roster.ReviewItem {
 		sc := ix.scopeOf(src)
 		// keep says whether a person the others list is one src's scope
 		// covers (every person when it restricts only groups).
-		keep := func(string) bool { return true }
+		var keep func(string) bool // nil: every person
 		if sc != nil && ix.clustered && (len(sc.Cases) > 0 || sc.From != "" || sc.To != "" || sc.Country != "") {
 			keep = func(id string) bool { return ix.covers(sc, ix.latestRecs(id)) }
 		}
@@ -161,10 +161,13 @@ func groupGapItems(ix *index) []roster.ReviewItem {
 				if o == src {
 					continue
 				}
-				c := 0
-				for _, id := range counts[o][g] {
-					if keep(id) {
-						c++
+				c := len(counts[o][g])
+				if keep != nil {
+					c = 0
+					for _, id := range counts[o][g] {
+						if keep(id) {
+							c++
+						}
 					}
 				}
 				others = append(others, c)
@@ -217,7 +220,7 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 		ids := map[string][]string{}
 		for _, o := range sortedKeys(byOther) {
 			for _, id := range counts[o][g] {
-				if keep(id) {
+				if keep == nil || keep(id) {
 					ids[id] = append(ids[id], o)
 				}
 			}

@@ -149,6 +149,15 @@ CREATE TRIGGER records_name_search_delete AFTER DELETE ON records BEGIN
     DELETE FROM name_search WHERE docid = OLD.id;
 END;
 
+-- The canonical name of each person as the queue last computed it, with
+-- a hash of the spellings it came from: a rebuild parses again only the
+-- persons whose records' spellings changed.
+CREATE TABLE person_names (
+    person_id TEXT PRIMARY KEY,
+    spellings INTEGER NOT NULL,
+    name      TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- Records per list and group, kept by triggers: the sources page reads
 -- them instead of counting a million records.
 CREATE TABLE list_group_counts (

@@ -304,3 +304,56 @@ func (s *Store) ListSummaries(ctx context.Context) ([]ListSummaryLite, error) {
 	}
 	return out, rows.Err()
 }
+
+// PersonName is a person's canonical name as last computed, with the
+// hash of the spellings it came from.
+type PersonName struct {
+	Spellings int64
+	Name      string
+}
+
+// PersonNames returns the canonical names kept by the last rebuild of the
+// queue, by person ID.
+func (s *Store) PersonNames(ctx context.Context) (map[string]PersonName, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM person_names`).Scan(&n); err != nil {
+		return nil, err
+	}
+	out := make(map[string]PersonName, n)
+	rows, err := s.db.QueryContext(ctx, `SELECT person_id, spellings, name FROM person_names`)
+	if err != nil {
+		return nil, fmt.Errorf("person names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var p PersonName
+		if err := rows.Scan(&id, &p.Spellings, &p.Name); err != nil {
+			return nil, err
+		}
+		out[id] = p
+	}
+	return out, rows.Err()
+}
+
+// SavePersonNames keeps canonical names (new or changed), in one
+// transaction.
+func (s *Store) SavePersonNames(ctx context.Context, names map[string]PersonName) error {
+	if len(names) == 0 {
+		return nil
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO person_names(person_id, spellings, name) VALUES(?,?,?)
+			ON CONFLICT(person_id) DO UPDATE SET spellings = excluded.spellings, name = excluded.name`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for id, p := range names {
+			if _, err := st.ExecContext(ctx, id, p.Spellings, p.Name); err != nil {
+				return fmt.Errorf("person names: %w", err)
+			}
+		}
+		return nil
+	})
+}
