@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ type Cursor struct {
 // IsZero reports whether c is the start of the queue.
 func (c Cursor) IsZero() bool { return c.State == "" && c.ID == 0 }
 
-// String encodes a cursor for a URL: "open.52.5.1234".
+// String encodes a cursor for a URL: "open~52.5~1234".
 func (c Cursor) String() string {
 	if c.IsZero() {
 		return ""
@@ -46,7 +47,7 @@ func ParseCursor(s string) (Cursor, error) {
 		return Cursor{}, bad
 	}
 	imp, err := strconv.ParseFloat(parts[1], 64)
-	if err != nil {
+	if err != nil || math.IsNaN(imp) || math.IsInf(imp, 0) {
 		return Cursor{}, bad
 	}
 	id, err := strconv.ParseInt(parts[2], 10, 64)
@@ -72,7 +73,7 @@ type ReviewPage struct {
 	More bool
 }
 
-// Page reads up to n items of the queue that match f, after the cursor
+// ReviewPage reads up to n items of the queue that match f, after the cursor
 // (or, backward, the n items before it, still in queue order). A filter
 // on a source, a group, a kind, an assignee or the second look is read
 // through its own index; the other conditions are checked on the way.

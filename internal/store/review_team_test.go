@@ -450,3 +450,24 @@ func TestReviewPagesMatchTheList(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseCursor: whatever a URL carries, ParseCursor answers a cursor or
+// EINVALID, and a cursor it accepts writes back to the same cursor.
+func FuzzParseCursor(f *testing.F) {
+	for _, s := range []string{"", "open~52.5~1234", "decided~0~1", "stale~-3~9", "open~1e300~2", "open~NaN~3", "x~1~2", "open~~", "open~1~2~3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := store.ParseCursor(s)
+		if err != nil {
+			if roster.ErrorCode(err) != roster.EINVALID {
+				t.Fatalf("ParseCursor(%q): %v, want EINVALID", s, err)
+			}
+			return
+		}
+		again, err := store.ParseCursor(c.String())
+		if err != nil || again != c {
+			t.Fatalf("ParseCursor(%q) = %+v; its String %q reads back as %+v, %v", s, c, c.String(), again, err)
+		}
+	})
+}
