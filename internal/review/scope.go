@@ -140,7 +140,7 @@ var countries = map[string][]string{
 	"ua": {"ukraine", "ukrayna", "украина"},
 	"de": {"germany", "almaniya", "германия"},
 	"fr": {"france", "fransa", "франция"},
-	"by": {"belarus", "belarus", "беларусь"},
+	"by": {"belarus", "belarusiya", "беларусь"},
 	"kz": {"kazakhstan", "qazaxıstan", "казахстан"},
 }
 

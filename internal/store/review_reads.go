@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -145,4 +146,162 @@ func (s *Store) PersonsPage(ctx context.Context, after string, n int) ([]PersonS
 		out = out[:n]
 	}
 	return out, more, nil
+}
+
+// ListGroupCounts returns, per edition (list ID), its records per group
+// key ("" for none), from the counts the triggers keep.
+func (s *Store) ListGroupCounts(ctx context.Context) (map[int64]map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT list_id, grp, n FROM list_group_counts WHERE n > 0`)
+	if err != nil {
+		return nil, fmt.Errorf("group counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]map[string]int{}
+	for rows.Next() {
+		var id int64
+		var g string
+		var n int
+		if err := rows.Scan(&id, &g, &n); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]int{}
+		}
+		out[id][g] = n
+	}
+	return out, rows.Err()
+}
+
+// RegistryTally is the unified registry's persons per group, as the last
+// rebuild of the queue counted them.
+type RegistryTally struct {
+	Persons int            `json:"persons"`
+	Groups  map[string]int `json:"groups"` // persons with a record in the group ("" for none)
+}
+
+const settingRegistryTally = "registry_tally"
+
+// SaveRegistryTally keeps the registry's tally (see RegistryTally).
+func (s *Store) SaveRegistryTally(ctx context.Context, t RegistryTally) error {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO settings(name, value, set_by, set_at) VALUES(?,?,'roster',?)
+		ON CONFLICT(name) DO UPDATE SET value = excluded.value, set_at = excluded.set_at`, settingRegistryTally, string(b), s.now())
+	return err
+}
+
+// LoadRegistryTally returns the kept tally (ok false before the first
+// rebuild of the queue).
+func (s *Store) LoadRegistryTally(ctx context.Context) (t RegistryTally, ok bool, err error) {
+	var v string
+	err = s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, settingRegistryTally).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, err
+	}
+	return t, true, json.Unmarshal([]byte(v), &t)
+}
+
+// EditionSummary is an edition as the sources page shows it.
+type EditionSummary struct {
+	ID                         int64
+	Source, SourceTitle        string
+	Edition, Title, ImportedAt string
+	Records                    int
+	Groups                     map[string]int
+	Files                      []string
+}
+
+// ListSummaries returns every edition, by source and edition, with its
+// records per group from the counts the triggers keep (no count of the
+// records table) and its files.
+func (s *Store) ListSummaries(ctx context.Context) ([]EditionSummary, error) {
+	counts, err := s.ListGroupCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT l.id, l.source, coalesce(s.title, ''), l.edition, l.title, l.imported_at,
+		coalesce((SELECT group_concat(f.name, char(31)) FROM files f WHERE f.list_id = l.id), '')
+		FROM lists l LEFT JOIN sources s ON s.slug = l.source ORDER BY l.source, l.edition`)
+	if err != nil {
+		return nil, fmt.Errorf("lists: %w", err)
+	}
+	defer rows.Close()
+	var out []EditionSummary
+	for rows.Next() {
+		var l EditionSummary
+		var files string
+		if err := rows.Scan(&l.ID, &l.Source, &l.SourceTitle, &l.Edition, &l.Title, &l.ImportedAt, &files); err != nil {
+			return nil, err
+		}
+		if files != "" {
+			l.Files = strings.Split(files, "\x1f")
+		}
+		l.Groups = counts[l.ID]
+		if l.Groups == nil {
+			l.Groups = map[string]int{}
+		}
+		for _, n := range l.Groups {
+			l.Records += n
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// PersonName is a person's canonical name as last computed, with the
+// hash of the spellings it came from.
+type PersonName struct {
+	Spellings int64
+	Name      string
+}
+
+// PersonNames returns the canonical names kept by the last rebuild of the
+// queue, by person ID.
+func (s *Store) PersonNames(ctx context.Context) (map[string]PersonName, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM person_names`).Scan(&n); err != nil {
+		return nil, err
+	}
+	out := make(map[string]PersonName, n)
+	rows, err := s.db.QueryContext(ctx, `SELECT person_id, spellings, name FROM person_names`)
+	if err != nil {
+		return nil, fmt.Errorf("person names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var p PersonName
+		if err := rows.Scan(&id, &p.Spellings, &p.Name); err != nil {
+			return nil, err
+		}
+		out[id] = p
+	}
+	return out, rows.Err()
+}
+
+// SavePersonNames keeps canonical names (new or changed), in one
+// transaction.
+func (s *Store) SavePersonNames(ctx context.Context, names map[string]PersonName) error {
+	if len(names) == 0 {
+		return nil
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO person_names(person_id, spellings, name) VALUES(?,?,?)
+			ON CONFLICT(person_id) DO UPDATE SET spellings = excluded.spellings, name = excluded.name`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for id, p := range names {
+			if _, err := st.ExecContext(ctx, id, p.Spellings, p.Name); err != nil {
+				return fmt.Errorf("person names: %w", err)
+			}
+		}
+		return nil
+	})
 }
