@@ -221,7 +221,31 @@ func openAdjudication(ctx context.Context, tx *sql.Tx, it roster.ReviewItem, vot
 		p.Votes = append(p.Votes, adjudication{User: v.User, Verdict: v.Verdict, Reason: v.Reason, At: v.At.UTC().Format(time.RFC3339)})
 		who = append(who, v.User+" said "+v.Verdict)
 	}
-	payload, err := json.Marshal(p)
+	// What the analysts decided on (the score and its explanation, say)
+	// goes with the votes; the records are added when it is shown.
+	shown := it
+	if err := completePayload(ctx, tx, &shown); err != nil {
+		return 0, err
+	}
+	m := map[string]json.RawMessage{}
+	if json.Unmarshal([]byte(shown.Payload), &m) != nil || m == nil {
+		m = map[string]json.RawMessage{}
+	}
+	for _, k := range []string{"records", "record", "sides", "clusters"} {
+		delete(m, k)
+	}
+	own, err := json.Marshal(p)
+	if err != nil {
+		return 0, err
+	}
+	var ownM map[string]json.RawMessage
+	if err := json.Unmarshal(own, &ownM); err != nil {
+		return 0, err
+	}
+	for k, v := range ownM {
+		m[k] = v
+	}
+	payload, err := json.Marshal(m)
 	if err != nil {
 		return 0, err
 	}
