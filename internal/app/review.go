@@ -3,13 +3,22 @@ package app
 import (
 	"context"
 	"fmt"
+	"hash"
+	"hash/fnv"
+	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
 
+	"github.com/roster-coalition/roster/internal/export"
 	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/store"
 )
 
 // ReviewSummary says what a rebuild of the queue did.
@@ -54,7 +63,30 @@ func (a *Service) ReviewInput(ctx context.Context, opts review.Options, detail b
 	for i, p := range data.Pairs {
 		in.Pairs[i] = review.Pair{A: p.A, B: p.B, Probability: p.Probability, Band: p.Band}
 	}
+	for _, sc := range data.Scopes {
+		in.Scopes = append(in.Scopes, review.Scope{Source: sc.Source, Edition: sc.Edition, Comprehensive: sc.Comprehensive,
+			Groups: sc.Groups, Cases: sc.Cases, From: sc.From, To: sc.To, Country: sc.Country})
+	}
 	return in, data.RunID, nil
+}
+
+// RegistryNamer connects the registry's names to the name engine. A name
+// cell's other names ("Aytən Qasımlı (Aytən Dalğa)") are left out of the
+// canonical name; the registry lists them as aliases.
+var RegistryNamer = export.Namer{
+	Parse: func(r roster.Record) export.NameParts {
+		var n names.Name
+		main, _ := names.SplitAliases(r.Name)
+		if r.Surname != "" || r.Given != "" {
+			n = names.FromParts(r.Surname, r.Given, r.Patronymic)
+		} else {
+			n = names.Parse(main)
+		}
+		return export.NameParts{Surname: n.Surname, Given: n.Given, Patronymic: n.Patronymic, Gender: n.Gender,
+			Attested: n.Script == "az-latn", Russian: n.Script == "ru-cyrl", Written: main}
+	},
+	English: names.ToEnglish,
+	Russian: names.ToRussian,
 }
 
 // reviewMemoryLimit is the soft memory limit while the queue is rebuilt:
@@ -76,6 +108,19 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	if err != nil {
 		return ReviewSummary{}, err
 	}
+	kept, err := a.store.PersonNames(ctx)
+	if err != nil {
+		return ReviewSummary{}, err
+	}
+	var tally store.RegistryTally
+	var changed map[string]store.PersonName
+	in.Names, changed, tally = personNames(in, kept)
+	if err := a.store.SaveRegistryTally(ctx, tally); err != nil {
+		return ReviewSummary{}, err
+	}
+	if err := a.store.SavePersonNames(ctx, changed); err != nil {
+		return ReviewSummary{}, err
+	}
 	items := review.Build(in) // in is dead from here: the records can go before the save
 	st, err := a.store.SaveReviewItems(ctx, runID, items)
 	if err != nil {
@@ -87,4 +132,127 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	}
 	return ReviewSummary{RunID: runID, Items: st.Items, New: st.New, Kept: st.Kept, Reopened: st.Reopened, Decided: st.Decided,
 		Stale: st.Stale, Open: st.Open, Counts: counts}, nil
+}
+
+// eachOnAllCores runs do(k) for k in [0, n) on every core; each worker
+// gets its own do from newWorker (for what it reuses between calls).
+func eachOnAllCores(n int, newWorker func() func(k int)) {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do := newWorker()
+			for k := w; k < n; k += workers {
+				do(k)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// personNames computes what the queue shows of each person beside the
+// review items: the canonical name (the registry's: see
+// export.CanonicalName), and the registry's tally (a person counts in
+// every group one of their records gives, "" for none). A name is kept
+// with a hash of the spellings it came from: only the persons whose
+// spellings changed since (kept) are parsed again, on all cores; changed
+// returns their names, to keep.
+func personNames(in review.Input, kept map[string]store.PersonName) (names map[string]string, changed map[string]store.PersonName,
+	tally store.RegistryTally) {
+	// Each person's records, by index. The memberships usually come in
+	// the order of the records (as the store reads them); else by lookup.
+	pidx := map[string]int32{}
+	var order []string
+	var recs [][]int32
+	add := func(pid string, i int) {
+		k, ok := pidx[pid]
+		if !ok {
+			k = int32(len(order))
+			pidx[pid] = k
+			order = append(order, pid)
+			recs = append(recs, nil)
+		}
+		recs[k] = append(recs[k], int32(i))
+	}
+	j := 0
+	for i := range in.Records {
+		r := &in.Records[i]
+		if j < len(in.Members) {
+			if m := &in.Members[j]; m.Ref == r.Ref && m.Edition == r.Edition && m.Source == r.Source {
+				if m.PersonID != "" {
+					add(m.PersonID, i)
+				}
+				j++
+			}
+		}
+	}
+	if j < len(in.Members) {
+		pidx, order, recs = map[string]int32{}, nil, nil
+		at := make(map[[3]string]int, len(in.Records))
+		for i, r := range in.Records {
+			at[[3]string{r.Source, r.Edition, r.Ref}] = i
+		}
+		for _, m := range in.Members {
+			if i, ok := at[[3]string{m.Source, m.Edition, m.Ref}]; ok && m.PersonID != "" {
+				add(m.PersonID, i)
+			}
+		}
+	}
+	computed := make([]string, len(order))
+	hashes := make([]int64, len(order))
+	eachOnAllCores(len(order), func() func(k int) {
+		var rs []roster.Record
+		h := fnv.New64a()
+		return func(k int) {
+			hashes[k] = spellingHash(h, in.Records, recs[k])
+			if p, ok := kept[order[k]]; ok && p.Spellings == hashes[k] {
+				return
+			}
+			rs = rs[:0]
+			for _, i := range recs[k] {
+				rs = append(rs, in.Records[i])
+			}
+			computed[k] = export.CanonicalName(rs, RegistryNamer)
+		}
+	})
+	out := make(map[string]string, len(order))
+	changed = map[string]store.PersonName{}
+	t := store.RegistryTally{Persons: len(order), Groups: map[string]int{}}
+	var groups []string
+	for k, pid := range order {
+		if computed[k] != "" {
+			out[pid] = computed[k]
+			changed[pid] = store.PersonName{Spellings: hashes[k], Name: computed[k]}
+		} else {
+			out[pid] = kept[pid].Name
+		}
+		groups = groups[:0]
+		for _, i := range recs[k] {
+			if g := in.Records[i].Group; !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+		for _, g := range groups {
+			t.Groups[g]++
+		}
+	}
+	return out, changed, t
+}
+
+// spellingHash hashes what a person's canonical name depends on: each
+// record's name fields, in record order (FNV-1a: the same in every run, as
+// the hashes kept in the database need).
+func spellingHash(h hash.Hash64, recs []roster.Record, idx []int32) int64 {
+	h.Reset()
+	for _, i := range idx {
+		r := &recs[i]
+		for _, f := range [...]string{r.Name, r.Surname, r.Given, r.Patronymic} {
+			io.WriteString(h, f)
+			h.Write([]byte{0x1f})
+		}
+		h.Write([]byte{0x1e})
+	}
+	return int64(h.Sum64())
 }

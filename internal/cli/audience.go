@@ -29,9 +29,8 @@ func parseAudience(name string) (audience.Audience, error) {
 }
 
 // loadPolicy reads the privacy marks and returns the filter of audience
-// a; the internal audience gets a warning. The command line runs as
-// whoever holds the database file, so every audience is allowed here; the
-// web UI checks the session's role (audience.Allow).
+// a; the internal audience gets a warning. openForAudience has checked
+// the role of --by (the web UI checks the session's role).
 func loadPolicy(ctx context.Context, g *globalOptions, s *store.Store, a audience.Audience) (audience.Policy, error) {
 	p, err := app.New(s, g.Now).Policy(ctx, a)
 	if err != nil {
@@ -55,7 +54,7 @@ type audienceRun struct {
 // openForAudience checks --audience and --manifest/--sign (reading the
 // key before anything is written), then opens the store and reads the
 // filter. The caller closes run.s.
-func openForAudience(ctx context.Context, g *globalOptions, name string, pub publishFlags, out string) (*audienceRun, error) {
+func openForAudience(ctx context.Context, g *globalOptions, name, by string, pub publishFlags, out string) (*audienceRun, error) {
 	aud, err := parseAudience(name)
 	if err != nil {
 		return nil, err
@@ -67,6 +66,21 @@ func openForAudience(ctx context.Context, g *globalOptions, name string, pub pub
 	s, err := g.openReader(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// Once the database has accounts, --by names the one exporting, and
+	// its role bounds the audience (a viewer never gets internal).
+	if by != "" {
+		role, err := s.RoleOf(ctx, by)
+		if err != nil {
+			s.Close()
+			return nil, roster.Errorf(roster.EFORBIDDEN, "%v: exports need --by NAME of an account", err)
+		}
+		if role != "" {
+			if err := audience.Allow(role, aud); err != nil {
+				s.Close()
+				return nil, err
+			}
+		}
 	}
 	policy, err := loadPolicy(ctx, g, s, aud)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -34,6 +35,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("ROSTER_DB", filepath.Join(env.WorkDir, "roster.db"))
 			env.Setenv("ROSTER_NOW", "2026-01-15T10:00:00Z")
 			env.Setenv("USER", "tester")
+			// A reason one character over the cap.
+			env.Setenv("LONG", strings.Repeat("x", 4001))
 			return nil
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",

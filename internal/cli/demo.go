@@ -122,6 +122,20 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	if err := runSources(ctx, &sourcesOptions{globalOptions: &g, Lists: true}); err != nil {
 		return err
 	}
+	// Each sample list means to list everyone: omissions and group gaps
+	// are raised against all of them.
+	fmt.Fprintln(w, "\n== What each list covers")
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f.source] {
+			continue
+		}
+		seen[f.source] = true
+		fmt.Fprintf(w, "$ roster sources set-scope %s --all\n", f.source)
+		if err := runSetScope(ctx, &setScopeOptions{globalOptions: &g, Source: f.source, All: true, By: "demo"}); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
 	for _, step := range demoSteps() {
 		if err := step(ctx, &g); err != nil {
 			return fmt.Errorf("demo: %w", err)

@@ -105,7 +105,7 @@ func runEstimate(ctx context.Context, opts *estimateOptions) error {
 			return usagef("--edition-date %q: want YYYY-MM-DD", opts.EditionDate)
 		}
 	}
-	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, publishFlags{}, "")
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, "", publishFlags{}, "")
 	if err != nil {
 		return err
 	}

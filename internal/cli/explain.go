@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -103,6 +105,16 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 	w := opts.Stdout
 	fmt.Fprintf(w, "A  %s  %s\n", ka, pair[0].Name)
 	fmt.Fprintf(w, "B  %s  %s\n", kb, pair[1].Name)
+	writeWaterfall(w, ex, pair[0].Name, pair[1].Name)
+	return nil
+}
+
+// writeWaterfall prints a score's waterfall: the prior, what each field
+// added (its level, weight, term-frequency adjustment and the running
+// total), the steps after the fields, the probability and band, and the
+// name rules that fired. roster explain and roster review show print it
+// alike; nameA and nameB are the records' names as written.
+func writeWaterfall(w io.Writer, ex match.Explanation, nameA, nameB string) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FIELD\tA\tB\tLEVEL\tWEIGHT\tTF\tRUNNING")
 	run := ex.Prior
@@ -113,7 +125,7 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		if f.TF != 0 {
 			tf = fmt.Sprintf("%+.2f", f.TF)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.2f\t%s\t%+.2f\n", f.Field, f.A, f.B, f.Level, f.Weight, tf, run)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.2f\t%s\t%+.2f\n", fieldLabel(f.Field), f.A, f.B, f.Level, f.Weight, tf, run)
 	}
 	if ex.Bounded != 0 {
 		run += ex.Bounded
@@ -125,7 +137,7 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 	}
 	tw.Flush()
 	if ex.FormA != "" || ex.FormB != "" {
-		fmt.Fprintf(w, "names that met: %s\n", formsMet(pair[0].Name, ex.FormA, pair[1].Name, ex.FormB))
+		fmt.Fprintf(w, "names that met: %s\n", formsMet(nameA, ex.FormA, nameB, ex.FormB))
 	}
 	if ex.Bounded != 0 {
 		fmt.Fprintf(w, "group, case and arrest date disagree: %+.2f bits given back, so that they alone cannot push the names below review\n", ex.Bounded)
@@ -140,8 +152,11 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 	for _, r := range ex.Rules {
 		fmt.Fprintf(w, "rule: %s\n", r)
 	}
-	return nil
 }
+
+// fieldLabel writes a matcher's field name for people: birth_year is
+// "birth year".
+func fieldLabel(f string) string { return strings.ReplaceAll(f, "_", " ") }
 
 // formsMet says which names of two records met: the main name or an alias.
 func formsMet(nameA, aliasA, nameB, aliasB string) string {

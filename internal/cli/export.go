@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/export"
 	"github.com/roster-coalition/roster/internal/manifest"
 	"github.com/roster-coalition/roster/internal/names"
@@ -23,6 +24,7 @@ type exportOptions struct {
 	Out      string
 	Audience string
 	Publish  publishFlags
+	By       string
 }
 
 func newExportCmd(g *globalOptions) *cobra.Command {
@@ -47,6 +49,7 @@ func addExportFlags(cmd *cobra.Command, opts *exportOptions) {
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to `FILE` (default: stdout)")
 	addAudienceFlag(cmd, &opts.Audience)
 	addPublishFlags(cmd, &opts.Publish)
+	addByFlag(cmd, &opts.By, "who exports (a viewer may not ask for the internal audience)")
 }
 
 func newExportRegistryCmd(g *globalOptions) *cobra.Command {
@@ -127,31 +130,12 @@ func recordAliases(r roster.Record) []string {
 	return roster.MergeAliases(r.Aliases, inCell)
 }
 
-// registryNamer connects the registry to the name engine. A name cell's
-// other names ("Aytən Qasımlı (Aytən Dalğa)") are left out of the
-// canonical name; the registry lists them as aliases.
-var registryNamer = export.Namer{
-	Parse: func(r roster.Record) export.NameParts {
-		var n names.Name
-		main, _ := names.SplitAliases(r.Name)
-		if r.Surname != "" || r.Given != "" {
-			n = names.FromParts(r.Surname, r.Given, r.Patronymic)
-		} else {
-			n = names.Parse(main)
-		}
-		return export.NameParts{Surname: n.Surname, Given: n.Given, Patronymic: n.Patronymic, Gender: n.Gender,
-			Attested: n.Script == "az-latn", Russian: n.Script == "ru-cyrl", Written: main}
-	},
-	English: names.ToEnglish,
-	Russian: names.ToRussian,
-}
-
 func runExport(ctx context.Context, opts *exportOptions, what string) error {
 	format, err := exportFormat(opts)
 	if err != nil {
 		return err
 	}
-	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.By, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
@@ -179,12 +163,13 @@ func runExport(ctx context.Context, opts *exportOptions, what string) error {
 		if err != nil {
 			return err
 		}
-		err = export.WriteRegistry(&buf, format, export.Registry(toMembers(rows), registryNamer, review))
-		if err != nil {
+		reg := export.Registry(toMembers(rows), app.RegistryNamer, review)
+		if err := export.WriteRegistry(&buf, format, reg); err != nil {
 			return err
 		}
 	case "crosswalk":
-		if err := export.WriteCrosswalk(&buf, format, export.Crosswalk(toMembers(rows))); err != nil {
+		cw := export.Crosswalk(toMembers(rows))
+		if err := export.WriteCrosswalk(&buf, format, cw); err != nil {
 			return err
 		}
 	}

@@ -37,6 +37,8 @@ type importOptions struct {
 	// Private are the columns to mark private for the source
 	// (--private-column): fields or headers of the files.
 	Private []string
+	Scope   string
+	By      string
 }
 
 func newImportCmd(g *globalOptions) *cobra.Command {
@@ -65,6 +67,12 @@ column; nothing is stored.
 The edition defaults to a date in the file name (ipm-2025-06.csv gives
 2025-06-01), else today. Importing a file that is already in the source, or
 into an edition that exists, is refused; --replace replaces the edition.
+
+--scope declares what the edition covers (as roster sources set-scope
+does; only admins): "all", or restrictions joined by ";", such as
+"groups=journalist,rights-defender;from=2023-01-01". Group labels an
+analyst mapped from the review queue (map:GROUP) are read for the source.
+Once the database has accounts, --by must name an analyst or an admin.
 ` + exitHelp,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -86,6 +94,8 @@ into an edition that exists, is refused; --replace replaces the edition.
 	f.BoolVar(&opts.DryRun, "dry-run", false, "show what would be imported; write nothing")
 	f.BoolVar(&opts.JSON, "json", false, "print the result as JSON")
 	f.StringSliceVar(&opts.Private, "private-column", nil, "mark these `COLUMNS` private for the source (headers of the file, or fields such as notes): see roster privacy")
+	f.StringVar(&opts.Scope, "scope", "", "what the edition covers: all, or groups=G,G;cases=C|C;from=DATE;to=DATE;country=C")
+	addByFlag(cmd, &opts.By, "who imports")
 	_ = cmd.MarkFlagRequired("source")
 	return cmd
 }
@@ -124,6 +134,33 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			edition = opts.Now().Format("2006-01-02")
 		}
 	}
+	var scope *store.Scope
+	if opts.Scope != "" {
+		sc, err := parseScopeSpec(opts.Scope)
+		if err != nil {
+			return err
+		}
+		sc.Source, sc.Edition = opts.Source, edition
+		if err := sc.Check(); err != nil {
+			return usageError{err}
+		}
+		scope = &sc
+	}
+	var s *store.Store
+	if !opts.DryRun {
+		var err error
+		if s, err = opts.createStore(ctx); err != nil {
+			return err
+		}
+		defer s.Close()
+		need := store.RoleAnalyst
+		if scope != nil {
+			need = store.RoleAdmin
+		}
+		if err := s.Authorize(ctx, opts.By, need, "import lists"+map[bool]string{true: " with a scope"}[scope != nil]); err != nil {
+			return err
+		}
+	}
 	iopts := importer.Options{Format: opts.Format, Sheet: opts.Sheet, Map: maps, Strict: opts.Strict}
 	for _, l := range opts.Limits {
 		if err := iopts.Limits.Set(l); err != nil {
@@ -141,6 +178,24 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return fmt.Errorf("taxonomy %s: %w", opts.Taxonomy, err)
 		}
 		iopts.Taxonomy = tax
+	}
+	if s != nil {
+		// Labels analysts mapped from the queue, for this source.
+		mapped, err := s.GroupLabels(ctx, opts.Source)
+		if err != nil {
+			return err
+		}
+		if len(mapped) > 0 {
+			var b strings.Builder
+			for label, grp := range mapped {
+				fmt.Fprintf(&b, "%s\t%s\n", grp, strings.Join(strings.Fields(label), " "))
+			}
+			tax, err := importer.LoadTaxonomy(strings.NewReader(b.String()), iopts.Taxonomy)
+			if err != nil {
+				return fmt.Errorf("mapped group labels: %w", err)
+			}
+			iopts.Taxonomy = tax
+		}
 	}
 
 	req := store.ImportRequest{Source: opts.Source, Edition: edition, Title: opts.Title, Replace: opts.Replace}
@@ -186,17 +241,17 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		}
 		return printDryRun(opts, edition, results)
 	}
-	s, err := opts.createStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	out, err := s.Import(ctx, req)
 	if err != nil {
 		return err
 	}
 	if err := markPrivateColumns(ctx, opts, s, private); err != nil {
 		return err
+	}
+	if scope != nil {
+		if err := s.SetScope(ctx, opts.By, *scope); err != nil {
+			return fmt.Errorf("imported, but the scope was not set: %w", err)
+		}
 	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, map[string]any{"source": opts.Source, "edition": edition, "records": out.Records, "replaced": out.Replaced})

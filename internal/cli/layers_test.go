@@ -40,7 +40,9 @@ func TestLayers(t *testing.T) {
 		"internal/export":   {deps: []string{mod + "internal/store", mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
 		"internal/store":    {deps: []string{mod + "internal/cli", mod + "internal/web", mod + "internal/app"}, imports: []string{"net/http"}},
 		"internal/app":      {deps: []string{mod + "internal/cli", mod + "internal/web"}, imports: []string{"database/sql", "net/http"}},
-		"internal/web":      {deps: []string{mod + "internal/cli", mod + "internal/store", mod + "internal/app"}, imports: []string{"database/sql"}},
+		"internal/web":      {deps: []string{mod + "internal/cli", mod + "internal/store", mod + "internal/app", mod + "internal/webstore"}, imports: []string{"database/sql"}},
+		// webstore wires the store and the use-cases into web's interfaces.
+		"internal/webstore": {deps: []string{mod + "internal/cli"}, imports: []string{"database/sql"}},
 		// The use-cases (match and save, rebuild the queue) live in app.
 		"internal/cli": {imports: []string{mod + "internal/cluster"}},
 	}

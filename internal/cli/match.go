@@ -22,6 +22,7 @@ type matchOptions struct {
 	LinkThreshold   float64
 	ReviewThreshold float64
 	JSON            bool
+	By              string
 }
 
 func newMatchCmd(g *globalOptions) *cobra.Command {
@@ -45,6 +46,7 @@ an interrupted match leaves the previous result as it was.` + exitHelp,
 	cmd.Flags().Float64Var(&opts.LinkThreshold, "threshold-link", match.DefaultLinkThreshold, "link pairs at or above this match probability")
 	cmd.Flags().Float64Var(&opts.ReviewThreshold, "threshold-review", match.DefaultReviewThreshold, "send pairs at or above this probability (and below the link threshold) to review")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the summary as JSON")
+	addByFlag(cmd, &opts.By, "who runs it (an analyst or admin, once the database has accounts)")
 	return cmd
 }
 
@@ -58,6 +60,9 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 		return err
 	}
 	defer s.Close()
+	if err := s.Authorize(ctx, opts.By, store.RoleAnalyst, "run the match"); err != nil {
+		return err
+	}
 	if stderrIsTerminal(opts.Stderr) {
 		cfg.Progress = progressBar(opts.Stderr)
 	}
@@ -80,6 +85,9 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 	rs, err := svc.RebuildReview(ctx, review.Options{})
 	if err != nil {
 		return fmt.Errorf("match saved as run %d, but rebuilding the review queue failed (run roster review build): %w", sum.RunID, err)
+	}
+	if _, err := svc.IndexNames(ctx); err != nil {
+		return fmt.Errorf("match saved as run %d, but indexing the names for search failed: %w", sum.RunID, err)
 	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/audience"
 	"github.com/roster-coalition/roster/internal/estimate"
 	"github.com/roster-coalition/roster/internal/export"
@@ -30,6 +31,7 @@ type reportOptions struct {
 	Criterion string
 	Audience  string
 	Publish   publishFlags
+	By        string
 }
 
 func newReportCmd(g *globalOptions) *cobra.Command {
@@ -62,6 +64,7 @@ to A4. The same database gives the same bytes.
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write `DIR`/index.html")
 	cmd.Flags().StringVar(&opts.Criterion, "criterion", estimate.ByBIC, "choose the estimate's model by bic, aic or stepwise")
 	addAudienceFlag(cmd, &opts.Audience)
+	addByFlag(cmd, &opts.By, "who writes the report (a viewer may not ask for the internal audience)")
 	addPublishFlags(cmd, &opts.Publish)
 	return cmd
 }
@@ -78,7 +81,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := eo.Check(); err != nil {
 		return usageError{err}
 	}
-	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.By, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}
@@ -156,7 +159,7 @@ func reportInput(ctx context.Context, s *store.Store, lang i18n.Lang, eo estimat
 			spellings[r.PersonID] = append(spellings[r.PersonID], r.Name)
 		}
 	}
-	for _, reg := range export.Registry(toMembers(named), registryNamer, nil) {
+	for _, reg := range export.Registry(toMembers(named), app.RegistryNamer, nil) {
 		per := report.Person{ID: reg.PersonID, Name: reg.Name, NameRU: reg.NameRU, NameEN: reg.NameEN, Groups: reg.Groups}
 		lists, ok := on[reg.PersonID]
 		if !ok {

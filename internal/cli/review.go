@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -32,7 +33,8 @@ roster match rebuilds the queue at its end; roster review build does it by
 hand. Items keep their state across rebuilds: a decided item is not asked
 again, an item that no longer applies becomes stale.`,
 	}
-	cmd.AddCommand(newReviewListCmd(g), newReviewShowCmd(g), newReviewDecideCmd(g), newReviewUndoCmd(g), newReviewBuildCmd(g))
+	cmd.AddCommand(newReviewListCmd(g), newReviewShowCmd(g), newReviewDecideCmd(g), newReviewUndoCmd(g), newReviewBuildCmd(g),
+		newReviewAssignCmd(g), newReviewConfigCmd(g), newReviewStatsCmd(g))
 	return cmd
 }
 
@@ -81,8 +83,30 @@ func (d decisionArgs) check(allowed ...string) error {
 	if !slices.Contains(allowed, d.Verdict) {
 		return usagef("verdict %q: want %s", d.Verdict, strings.Join(allowed, ", "))
 	}
+	return d.checkReasonBy()
+}
+
+// checkAny is check for an item's decision, whose kind (read later)
+// says which verdicts apply: any verdict of some kind passes here.
+func (d decisionArgs) checkAny() error {
+	ok := false
+	for _, k := range roster.Kinds {
+		ok = ok || roster.VerdictAllowed(k, true, d.Verdict)
+	}
+	if !ok {
+		return usagef("verdict %q: want same, different, unsure, dismiss, confirm, not-omission, out-of-scope, comprehensive "+
+			"or map:GROUP (roster review decide --help says which kind takes which)", d.Verdict)
+	}
+	return d.checkReasonBy()
+}
+
+func (d decisionArgs) checkReasonBy() error {
 	if strings.TrimSpace(d.Reason) == "" {
 		return usagef("--reason is required: say why")
+	}
+	if n := utf8.RuneCountInString(d.Reason); n > roster.MaxReason {
+		return usagef("--reason is %d characters long; the audit log keeps at most %d: shorten it (cite a longer note instead)",
+			n, roster.MaxReason)
 	}
 	return checkBy(d.By)
 }

@@ -15,6 +15,7 @@ type reviewBuildOptions struct {
 	*globalOptions
 	OmissionMin int
 	JSON        bool
+	By          string
 }
 
 func newReviewBuildCmd(g *globalOptions) *cobra.Command {
@@ -38,6 +39,7 @@ it.`,
 	}
 	cmd.Flags().IntVar(&opts.OmissionMin, "omission-min", 2, "other sources that must list a person for an omission")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	addByFlag(cmd, &opts.By, "who rebuilds it (an analyst or admin, once the database has accounts)")
 	return cmd
 }
 
@@ -50,6 +52,9 @@ func runReviewBuild(ctx context.Context, opts *reviewBuildOptions) error {
 		return err
 	}
 	defer s.Close()
+	if err := s.Authorize(ctx, opts.By, store.RoleAnalyst, "rebuild the review queue"); err != nil {
+		return err
+	}
 	sum, err := app.New(s, opts.Now).RebuildReview(ctx, review.Options{OmissionMinSources: opts.OmissionMin})
 	if err != nil {
 		return err

@@ -34,7 +34,9 @@ func newReviewListCmd(g *globalOptions) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Filter.Source, "source", "", "only items about this source or its records")
 	cmd.Flags().StringVar(&opts.Filter.Group, "group", "", "only items about this group key")
 	cmd.Flags().StringVar(&opts.Filter.State, "state", "open", "open, decided, stale or all")
-	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "show at most N items (0: all)")
+	cmd.Flags().StringVar(&opts.Filter.AssignedTo, "assigned", "", "only items assigned to this analyst for a second look")
+	cmd.Flags().BoolVar(&opts.Filter.SecondLook, "second-look", false, "only items someone was unsure about")
+	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "show at most N items (0: all), read page-wise through the queue's index")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return cmd
 }
@@ -65,12 +67,15 @@ func runReviewList(ctx context.Context, opts *reviewListOptions) error {
 		return err
 	}
 	defer s.Close()
-	items, err := s.ReviewItems(ctx, opts.Filter)
-	if err != nil {
+	var items []roster.ReviewItem
+	if opts.Limit > 0 {
+		p, err := s.ReviewPage(ctx, opts.Filter, store.Cursor{}, opts.Limit, false)
+		if err != nil {
+			return err
+		}
+		items = p.Items
+	} else if items, err = s.ReviewItems(ctx, opts.Filter); err != nil {
 		return err
-	}
-	if opts.Limit > 0 && len(items) > opts.Limit {
-		items = items[:opts.Limit]
 	}
 	f, err := newRefFormatter(ctx, s)
 	if err != nil {
@@ -101,6 +106,14 @@ func runReviewList(ctx context.Context, opts *reviewListOptions) error {
 		state := it.State
 		if d, ok := decs[it.DecisionID]; ok {
 			state += " (" + d.Verdict + ")"
+		}
+		switch {
+		case it.Held:
+			state += " (waits for adjudication)"
+		case it.AssignedTo != "":
+			state += " (second look: " + it.AssignedTo + ")"
+		case it.SecondLook:
+			state += " (second look)"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%s\n", it.ID, it.Kind, state, it.Impact, it.Title)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/match"
 	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
@@ -91,6 +92,13 @@ func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
 	if it.PersonID != "" {
 		fmt.Fprintf(w, "person   %s\n", it.PersonID)
 	}
+	if it.SecondLook {
+		who := ""
+		if it.AssignedTo != "" {
+			who = " by " + it.AssignedTo
+		}
+		fmt.Fprintf(w, "second look%s: someone was unsure\n", who)
+	}
 	if j.Decision != nil {
 		fmt.Fprintf(w, "decided  %s by %s at %s: %s\n", j.Decision.Verdict, j.Decision.By, j.Decision.At, j.Decision.Reason)
 	}
@@ -101,12 +109,23 @@ func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
 			fmt.Fprintf(w, "  %s  %-6s %-8s %-9s %s\n", e.At.UTC().Format(time.RFC3339), e.Action, e.Actor, e.Verdict, e.Reason)
 		}
 	}
-	if it.State == store.StateOpen {
-		verdicts := "unsure|dismiss"
-		if len(it.Records) == 2 {
-			verdicts = "same|different|unsure|dismiss"
+	if it.State == store.StateOpen && !it.Held {
+		kind := it.Kind
+		if kind == roster.KindAdjudication {
+			if _, k, _, err := store.AdjudicationTarget(it); err == nil {
+				kind = k
+			}
 		}
-		fmt.Fprintf(w, "decide:  roster review decide %d %s --reason TEXT\n", it.ID, verdicts)
+		verdicts := roster.Verdicts(kind, len(it.Records) == 2)
+		for i, v := range verdicts {
+			if v == roster.VerdictMap {
+				verdicts[i] = "map:GROUP"
+			}
+		}
+		fmt.Fprintf(w, "decide:  roster review decide %d %s --reason TEXT\n", it.ID, strings.Join(verdicts, "|"))
+	}
+	if it.Held {
+		fmt.Fprintln(w, "waiting: two analysts disagreed; an adjudication item settles it")
 	}
 	return nil
 }
@@ -115,17 +134,37 @@ func runReviewShow(ctx context.Context, opts *reviewShowOptions) error {
 // review.Build writes and the store completes (see internal/review).
 // Which fields are there depends on the kind.
 type reviewPayload struct {
-	Records     []review.RecordView `json:"records"`       // match, duplicate, conflict, omission, unknown-group
-	Record      *review.RecordView  `json:"record"`        // change
-	Probability *float64            `json:"probability"`   // match, duplicate
-	Explanation json.RawMessage     `json:"explanation"`   // match, duplicate: the score explained
-	Count       *int                `json:"count"`         // group-gap: this source's records in the group
-	Others      map[string]int      `json:"others"`        // group-gap: the other sources' records in it
-	Median      *float64            `json:"others_median"` // group-gap
+	Records     []review.RecordView  `json:"records"`       // match, duplicate, conflict, omission, unknown-group
+	Record      *review.RecordView   `json:"record"`        // change
+	Probability *float64             `json:"probability"`   // match, duplicate
+	Explanation json.RawMessage      `json:"explanation"`   // match, duplicate: the score explained
+	Clusters    []review.PairCluster `json:"clusters"`      // match, duplicate: the persons the records are in
+	Count       *int                 `json:"count"`         // group-gap: this source's records in the group
+	Others      map[string]int       `json:"others"`        // group-gap: the other sources' records in it
+	Median      *float64             `json:"others_median"` // group-gap
+	Omissions   *int                 `json:"omissions"`     // scope: the omissions it would raise
+	Gaps        []string             `json:"gaps"`          // scope: the groups it would flag
+	Examples    []struct {
+		PersonID string   `json:"person_id"`
+		Name     string   `json:"name"`
+		ListedBy []string `json:"listed_by"`
+	} `json:"examples"` // scope
+	Votes []struct {
+		User, Verdict, Reason, At string
+	} `json:"votes"` // adjudication
+	ItemID int64 `json:"item_id"` // adjudication: the item it settles
+}
+
+// pairExplanation is a pair's stored explanation: the matcher's reason
+// for flagging it and the score explained.
+type pairExplanation struct {
+	Reason string `json:"reason"`
+	match.Explanation
 }
 
 // printPayload prints the records of an item side by side with what the
-// kind adds (score and explanation, values in conflict, counts).
+// kind adds (why it is here and the score's waterfall, values in
+// conflict, counts, the votes an adjudication settles).
 func printPayload(w io.Writer, it roster.ReviewItem, f refFormatter) {
 	var p reviewPayload
 	if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
@@ -134,8 +173,11 @@ func printPayload(w io.Writer, it roster.ReviewItem, f refFormatter) {
 	if p.Record != nil {
 		p.Records = append(p.Records, *p.Record)
 	}
-	if p.Probability != nil {
-		fmt.Fprintf(w, "score    p=%.3f\n", *p.Probability)
+	if len(p.Votes) > 0 {
+		fmt.Fprintf(w, "the two blind decisions on item %d disagree:\n", p.ItemID)
+		for _, v := range p.Votes {
+			fmt.Fprintf(w, "  %s said %s: %s\n", v.User, v.Verdict, v.Reason)
+		}
 	}
 	if len(p.Records) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -161,8 +203,36 @@ func printPayload(w io.Writer, it roster.ReviewItem, f refFormatter) {
 		}
 		fmt.Fprintf(w, "counts   %s %d; others: %s (median %g)\n", it.Source, *p.Count, strings.Join(parts, ", "), med)
 	}
+	if p.Omissions != nil {
+		fmt.Fprintf(w, "would raise %d %s and %d %s against %s\n", *p.Omissions, plural(*p.Omissions, "omission", "omissions"),
+			len(p.Gaps), plural(len(p.Gaps), "group gap", "group gaps"), it.Source)
+		for _, e := range p.Examples {
+			fmt.Fprintf(w, "  %s %s (listed by %s)\n", e.PersonID, e.Name, strings.Join(e.ListedBy, ", "))
+		}
+		fmt.Fprintf(w, "scope:   roster sources set-scope %s --all, or --groups/--cases/--from/--to/--country\n", it.Source)
+	}
 	if len(p.Explanation) > 0 && string(p.Explanation) != "null" {
-		fmt.Fprintf(w, "explanation %s\n", compactJSON(p.Explanation))
+		var ex pairExplanation
+		if err := json.Unmarshal(p.Explanation, &ex); err != nil || len(ex.Fields) == 0 {
+			fmt.Fprintf(w, "explanation %s\n", compactJSON(p.Explanation))
+			return
+		}
+		prob := ex.Probability
+		if p.Probability != nil {
+			prob = *p.Probability
+		}
+		kind := it.Kind
+		if kind == roster.KindAdjudication {
+			if _, k, _, err := store.AdjudicationTarget(it); err == nil {
+				kind = k
+			}
+		}
+		fmt.Fprintf(w, "why:     %s\n", review.WhyPair(kind, ex.Reason, prob, p.Clusters, f.format))
+		var na, nb string
+		if len(p.Records) == 2 {
+			na, nb = p.Records[0].Name, p.Records[1].Name
+		}
+		writeWaterfall(w, ex.Explanation, na, nb)
 	}
 }
 
@@ -182,4 +252,11 @@ func compactJSON(b []byte) string {
 	}
 	out, _ := json.Marshal(v)
 	return string(out)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

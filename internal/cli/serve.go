@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,9 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/store"
 	"github.com/roster-coalition/roster/internal/web"
+	"github.com/roster-coalition/roster/internal/webstore"
 )
 
 type serveOptions struct {
@@ -129,6 +129,13 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	if len(users) == 0 {
 		opts.warnf("no analyst accounts yet: create one with roster user add NAME")
 	}
+	// Search reads the name index: bring it up to date before serving
+	// (records imported since the last match).
+	if n, err := app.New(s, opts.Now).IndexNames(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		opts.warnf("indexed %d names for search", n)
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -183,120 +190,5 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *s
 
 // newWebHandler wires the store into the web UI's interfaces.
 func newWebHandler(s *store.Store, log *slog.Logger) (http.Handler, error) {
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	b := webBackend{s}
-	return web.New(web.Config{Queue: b, Users: b, Registry: b, Privacy: b, Health: s.Ping, Log: log, Now: s.Now})
-}
-
-// webBackend adapts *store.Store to web.Queue, web.Users and web.Registry.
-type webBackend struct{ s *store.Store }
-
-func (b webBackend) ReviewItems(ctx context.Context, f web.QueueFilter) ([]roster.ReviewItem, error) {
-	return b.s.ReviewItems(ctx, store.ReviewFilter(f))
-}
-
-func (b webBackend) ReviewItem(ctx context.Context, id int64) (roster.ReviewItem, error) {
-	return b.s.ReviewItem(ctx, id)
-}
-
-func (b webBackend) ReviewCounts(ctx context.Context) (map[string]int, error) {
-	return b.s.ReviewCounts(ctx)
-}
-
-func (b webBackend) DecideItem(ctx context.Context, id, version int64, verdict, reason, by string) (roster.Decision, error) {
-	return b.s.DecideItem(ctx, id, version, verdict, reason, by)
-}
-
-func (b webBackend) UndoItem(ctx context.Context, id int64, by string) error {
-	return b.s.UndoItem(ctx, id, by)
-}
-
-func toWebAudit(in []store.AuditEntry, err error) ([]web.AuditEntry, error) {
-	if err != nil {
-		return nil, err
-	}
-	out := make([]web.AuditEntry, len(in))
-	for i, a := range in {
-		out[i] = web.AuditEntry(a)
-	}
-	return out, nil
-}
-
-func (b webBackend) Audit(ctx context.Context) ([]web.AuditEntry, error) {
-	return toWebAudit(b.s.Audit(ctx))
-}
-
-func (b webBackend) ItemDecisions(ctx context.Context, id int64) ([]web.AuditEntry, error) {
-	return toWebAudit(b.s.ItemDecisions(ctx, id))
-}
-
-func (b webBackend) CheckPassword(ctx context.Context, name, pw string) error {
-	return b.s.CheckPassword(ctx, name, pw)
-}
-
-func (b webBackend) CreateSession(ctx context.Context, user string) (string, web.Session, error) {
-	tok, s, err := b.s.CreateSession(ctx, user)
-	return tok, web.Session(s), err
-}
-
-func (b webBackend) Session(ctx context.Context, token string) (web.Session, error) {
-	s, err := b.s.Session(ctx, token)
-	return web.Session(s), err
-}
-
-func (b webBackend) DeleteSession(ctx context.Context, token string) error {
-	return b.s.DeleteSession(ctx, token)
-}
-
-func (b webBackend) Sources(ctx context.Context) ([]web.SourceInfo, error) {
-	srcs, err := b.s.Sources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]web.SourceInfo, 0, len(srcs))
-	for _, x := range srcs {
-		si := web.SourceInfo{Slug: x.Slug, Title: x.Title}
-		for _, l := range x.Editions {
-			ei := web.EditionInfo{Edition: l.Edition, Title: l.Title, ImportedAt: l.ImportedAt, Records: l.Records, Groups: l.Groups}
-			for _, f := range l.Files {
-				ei.Files = append(ei.Files, f.Name)
-			}
-			si.Editions = append(si.Editions, ei)
-		}
-		out = append(out, si)
-	}
-	return out, nil
-}
-
-func (b webBackend) AllRecords(ctx context.Context) ([]roster.Record, error) {
-	return b.s.AllRecords(ctx)
-}
-
-func (b webBackend) FindRecord(ctx context.Context, ref roster.RecordRef) (roster.Record, error) {
-	return b.s.FindRecord(ctx, ref)
-}
-
-func (b webBackend) Persons(ctx context.Context) ([]roster.Person, error) { return b.s.Persons(ctx) }
-
-func (b webBackend) Person(ctx context.Context, id string) (roster.Person, []web.PersonEvent, error) {
-	p, _, err := b.s.Person(ctx, id)
-	if err != nil {
-		return p, nil, err
-	}
-	hist, err := b.s.PersonHistory(ctx, p.ID)
-	if err != nil {
-		return p, nil, err
-	}
-	var ev []web.PersonEvent
-	for _, h := range hist {
-		at, _ := time.Parse(time.RFC3339, h.At)
-		ev = append(ev, web.PersonEvent{At: at, Run: h.RunID, Event: h.Event, OtherID: h.Other})
-	}
-	return p, ev, nil
-}
-
-func (b webBackend) Decisions(ctx context.Context) ([]roster.Decision, error) {
-	return b.s.ActiveDecisions(ctx)
+	return webstore.New(s, log)
 }

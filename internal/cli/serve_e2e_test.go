@@ -14,6 +14,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/roster-coalition/roster/internal/store"
 )
 
 // chromium finds a Chromium binary; without one the browser test is
@@ -47,56 +49,7 @@ func TestBrowserReview(t *testing.T) {
 	defer srv.Close()
 	itemID := matchItemID(t, s)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
-	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-
-	// Collect the console: a CSP violation (an inline script or style) or
-	// a script error fails the test. Console subscribes when it returns.
-	if err := chromedp.Do(bctx); err != nil { // start the browser and the tab
-		t.Fatalf("start chromium: %v", err)
-	}
-	var mu sync.Mutex
-	var problems []string
-	cctx, ccancel := context.WithCancel(bctx)
-	defer ccancel()
-	consoleDone := make(chan struct{})
-	msgs := chromedp.Console(cctx)
-	go func() {
-		defer close(consoleDone)
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
-				mu.Lock()
-				problems = append(problems, string(m.Type)+": "+m.Text)
-				mu.Unlock()
-			}
-		}
-	}()
-
+	bctx, problems := startBrowser(t, bin)
 	base := srv.URL
 	do := func(step string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -195,11 +148,232 @@ func TestBrowserReview(t *testing.T) {
 	if open, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.getElementById("help").open`)); err != nil || !open {
 		t.Errorf("? does not open the help (%v)", err)
 	}
-	ccancel()
-	<-consoleDone
-	mu.Lock()
-	defer mu.Unlock()
-	for _, p := range problems {
+	for _, p := range problems() {
+		t.Errorf("browser console: %s", p)
+	}
+}
+
+// browser is a headless Chromium with the console errors and exceptions
+// of all its tabs (a CSP violation, an inline script or a script error
+// is one).
+type browser struct {
+	ctx      context.Context // the first tab
+	mu       sync.Mutex
+	problems []string
+}
+
+// startBrowser starts a headless Chromium; its first tab is b.ctx.
+func startBrowser(t *testing.T, bin string) (context.Context, func() []string) {
+	b := newBrowser(t, bin)
+	return b.ctx, b.console
+}
+
+func newBrowser(t *testing.T, bin string) *browser {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1366, 900),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(acancel)
+	bctx, bcancel := chromedp.NewContext(actx)
+	t.Cleanup(bcancel)
+	if err := chromedp.Do(bctx); err != nil { // start the browser and the tab
+		t.Fatalf("start chromium: %v", err)
+	}
+	b := &browser{ctx: bctx}
+	b.watch(bctx)
+	return b
+}
+
+// newTab opens a tab in a browser context of its own: its own cookies,
+// another analyst.
+func (b *browser) newTab(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("new browser context: %v", err)
+	}
+	b.watch(ctx)
+	return ctx
+}
+
+// watch collects a tab's console errors and exceptions.
+func (b *browser) watch(ctx context.Context) {
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				b.mu.Lock()
+				b.problems = append(b.problems, string(m.Type)+": "+m.Text)
+				b.mu.Unlock()
+			}
+		}
+	}()
+}
+
+func (b *browser) console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.problems...)
+}
+
+// TestBrowserDoubleReview drives blind double review in a real Chromium,
+// with each analyst in a browser context of their own: bob and carol
+// decide a doubtful match without seeing each other's decision, disagree,
+// and alice (an admin who did not vote) settles the adjudication that
+// shows both. It saves a screenshot of the adjudication page.
+func TestBrowserDoubleReview(t *testing.T) {
+	bin := chromium(t)
+	ctx := context.Background()
+	s := seedWebStore(t)
+	if err := s.SetDoubleReview(ctx, "alice", []string{"match"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddUserRole(ctx, "alice", "carol", "carol-password", "analyst"); err != nil {
+		t.Fatal(err)
+	}
+	h, err := newWebHandler(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	itemID := matchItemID(t, s)
+	itemURL := fmt.Sprintf("%s/items/%d", srv.URL, itemID)
+
+	b := newBrowser(t, bin)
+	bob, carol, alice := b.newTab(t), b.newTab(t), b.newTab(t)
+	do := func(tab context.Context, step string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tab, steps...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(tab context.Context, step string, css string) string {
+		t.Helper()
+		v, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(css)))
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return v
+	}
+	login := func(tab context.Context, name string) {
+		t.Helper()
+		do(tab, name+" logs in",
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.WaitVisible(chromedp.ID("name")),
+			chromedp.SendKeys(chromedp.ID("name"), name),
+			chromedp.SendKeys(chromedp.ID("password"), name+"-password"),
+			chromedp.Submit(chromedp.ID("password")),
+			chromedp.WaitVisible(chromedp.CSS("main h1")),
+		)
+	}
+	// decide types a reason and presses a verdict's key, as an analyst does.
+	decide := func(tab context.Context, who, reason, key string) {
+		t.Helper()
+		do(tab, who+" decides",
+			chromedp.Navigate(itemURL),
+			chromedp.WaitVisible(chromedp.ID("decide")),
+			chromedp.KeyEvent("r"),
+			chromedp.KeyEvent(reason),
+			chromedp.KeyEvent(kb.Escape),
+			chromedp.KeyEvent(key),
+			chromedp.WaitVisible(chromedp.CSS(".flash")),
+		)
+	}
+	login(bob, "bob")
+	login(carol, "carol")
+	login(alice, "alice")
+
+	decide(bob, "bob", "same father, same case", "s")
+	if f := text(bob, "bob's note", ".flash"); !strings.Contains(f, "recorded, unseen by others") {
+		t.Errorf("bob's note after his decision: %q", f)
+	}
+	do(bob, "bob reopens the item", chromedp.Navigate(itemURL), chromedp.WaitVisible(chromedp.ID("myvote")))
+	// Carol sees nothing of bob's decision.
+	do(carol, "carol opens the item", chromedp.Navigate(itemURL), chromedp.WaitVisible(chromedp.ID("decide")))
+	if page := text(carol, "carol's page", "main"); strings.Contains(page, "same father, same case") ||
+		strings.Contains(page, "Same person —") || strings.Contains(page, "You decided") {
+		t.Errorf("carol's page shows bob's decision:\n%s", page)
+	}
+	decide(carol, "carol", "born a year apart, different photos", "d")
+	if f := text(carol, "carol's note", ".flash"); !strings.Contains(f, "disagree") || !strings.Contains(f, "adjudication item") {
+		t.Errorf("carol's note after the disagreement: %q", f)
+	}
+	adj, err := s.ReviewItemByKey(ctx, fmt.Sprintf("adjudication:%d:0", itemID))
+	if err != nil {
+		t.Fatalf("no adjudication item: %v", err)
+	}
+	adjURL := fmt.Sprintf("%s/items/%d", srv.URL, adj.ID)
+	// The reasons are recorded as typed (r only opens the box).
+	if _, _, votes, err := store.AdjudicationTarget(adj); err != nil || len(votes) != 2 || votes[0].Reason != "same father, same case" ||
+		votes[1].Reason != "born a year apart, different photos" {
+		t.Errorf("the votes as recorded: %+v %v", votes, err)
+	}
+	// Bob may read the adjudication, not settle it.
+	do(bob, "bob opens the adjudication", chromedp.Navigate(adjURL), chromedp.WaitVisible(chromedp.ID("barred")))
+	// Alice sees both decisions with their reasons, and settles it.
+	do(alice, "alice opens the queue", chromedp.Navigate(srv.URL+"/queue?kind=adjudication"), chromedp.WaitVisible(chromedp.ID("queue")))
+	do(alice, "alice opens the adjudication", chromedp.Navigate(adjURL), chromedp.WaitVisible(chromedp.ID("votes")))
+	votes := text(alice, "the votes", "#votes")
+	for _, want := range []string{"bob said Same person", "same father, same case", "carol said Different people", "born a year apart"} {
+		if !strings.Contains(votes, want) {
+			t.Errorf("the adjudication lacks %q: %q", want, votes)
+		}
+	}
+	shot, err := chromedp.Run(alice, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	dir := os.Getenv("ROSTER_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.WriteFile(filepath.Join(dir, "screenshot-adjudication.png"), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(alice, "alice adjudicates",
+		chromedp.KeyEvent("r"),
+		chromedp.KeyEvent("the birth certificates differ"),
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.KeyEvent("d"),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	it, err := s.ReviewItem(ctx, itemID)
+	if err != nil || it.State != "decided" {
+		t.Fatalf("after the adjudication: %+v %v", it, err)
+	}
+	d, err := s.Decision(ctx, it.DecisionID)
+	if err != nil || d.By != "alice" || d.Verdict != "different" {
+		t.Fatalf("the decision in force: %+v %v", d, err)
+	}
+	// The agreement page counts the round.
+	do(alice, "the agreement page", chromedp.Navigate(srv.URL+"/stats"), chromedp.WaitVisible(chromedp.ID("by-pair")))
+	if st := text(alice, "the agreement", "#by-pair"); !strings.Contains(st, "bob & carol") {
+		t.Errorf("agreement by pair: %q", st)
+	}
+	for _, p := range b.console() {
 		t.Errorf("browser console: %s", p)
 	}
 }

@@ -28,6 +28,7 @@ func newSourcesCmd(g *globalOptions) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return runSources(cmd.Context(), opts) },
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.AddCommand(newSetScopeCmd(g))
 	return cmd
 }
 
@@ -102,15 +103,37 @@ func runSources(ctx context.Context, opts *sourcesOptions) error {
 	if err != nil {
 		return err
 	}
+	scopes, err := s.Scopes(ctx)
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
+		type scopeJSON struct {
+			Edition       string   `json:"edition,omitempty"`
+			Comprehensive bool     `json:"comprehensive"`
+			Groups        []string `json:"groups,omitempty"`
+			Cases         []string `json:"cases,omitempty"`
+			From          string   `json:"from,omitempty"`
+			To            string   `json:"to,omitempty"`
+			Country       string   `json:"country,omitempty"`
+			Note          string   `json:"note,omitempty"`
+			SetBy         string   `json:"set_by"`
+		}
 		type srcJSON struct {
-			Slug     string     `json:"source"`
-			Title    string     `json:"title,omitempty"`
-			Editions []listJSON `json:"editions"`
+			Slug     string      `json:"source"`
+			Title    string      `json:"title,omitempty"`
+			Scopes   []scopeJSON `json:"scopes"`
+			Editions []listJSON  `json:"editions"`
 		}
 		out := []srcJSON{}
 		for _, x := range srcs {
-			sj := srcJSON{Slug: x.Slug, Title: x.Title, Editions: []listJSON{}}
+			sj := srcJSON{Slug: x.Slug, Title: x.Title, Editions: []listJSON{}, Scopes: []scopeJSON{}}
+			for _, sc := range scopes {
+				if sc.Source == x.Slug {
+					sj.Scopes = append(sj.Scopes, scopeJSON{sc.Edition, sc.Comprehensive, sc.Groups, sc.Cases, sc.From, sc.To, sc.Country,
+						sc.Note, sc.SetBy})
+				}
+			}
 			for _, l := range x.Editions {
 				sj.Editions = append(sj.Editions, toListJSON(l))
 			}
@@ -119,14 +142,24 @@ func runSources(ctx context.Context, opts *sourcesOptions) error {
 		return writeJSON(opts.Stdout, out)
 	}
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tEDITIONS\tLATEST\tRECORDS\tGROUPS")
+	fmt.Fprintln(tw, "SOURCE\tEDITIONS\tLATEST\tRECORDS\tSCOPE\tGROUPS")
 	for _, x := range srcs {
 		var eds []string
 		for _, l := range x.Editions {
 			eds = append(eds, l.Edition)
 		}
 		latest := x.Editions[len(x.Editions)-1]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", x.Slug, strings.Join(eds, " "), latest.Edition, latest.Records, groupCounts(latest.Groups))
+		scope := "not declared"
+		for _, sc := range scopes {
+			if sc.Source == x.Slug && (sc.Edition == "" || sc.Edition == latest.Edition) {
+				scope = describeScope(sc)
+				if sc.Edition != "" {
+					break
+				}
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", x.Slug, strings.Join(eds, " "), latest.Edition, latest.Records, scope,
+			groupCounts(latest.Groups))
 	}
 	return tw.Flush()
 }

@@ -24,6 +24,7 @@ type talliesOptions struct {
 	Out      string
 	Audience string
 	Publish  publishFlags
+	By       string
 }
 
 // tallies are the counts with what the audience withholds: the persons
@@ -59,6 +60,7 @@ because they are private (0 for the coalition and internal audiences).
 	cmd.Flags().StringVar(&opts.Format, "format", "", "csv, json, xlsx or table (default: from the extension of -o, else csv)")
 	cmd.Flags().StringVarP(&opts.Out, "output", "o", "", "write to `FILE` instead of stdout")
 	addAudienceFlag(cmd, &opts.Audience)
+	addByFlag(cmd, &opts.By, "who exports (a viewer may not ask for the internal audience)")
 	addPublishFlags(cmd, &opts.Publish)
 	return cmd
 }
@@ -76,7 +78,7 @@ func runTallies(ctx context.Context, opts *talliesOptions) error {
 	default:
 		return usagef("--format %q: want csv, json, xlsx or table", opts.Format)
 	}
-	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.Publish, opts.Out)
+	run, err := openForAudience(ctx, opts.globalOptions, opts.Audience, opts.By, opts.Publish, opts.Out)
 	if err != nil {
 		return err
 	}

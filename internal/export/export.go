@@ -240,6 +240,21 @@ func Registry(ms []Member, namer Namer, review map[string][]string) []RegistryRo
 	return out
 }
 
+// CanonicalName returns the registry's canonical name of a person from
+// their records (see Registry): part by part the best-attested
+// Azerbaijani-Latin spelling, else the engine's reconstruction.
+func CanonicalName(recs []roster.Record, namer Namer) string {
+	if len(recs) == 0 {
+		return ""
+	}
+	ms := make([]Member, len(recs))
+	for i, r := range recs {
+		ms[i] = Member{Record: r}
+	}
+	n, _, _ := canonicalName(ms, namer)
+	return n
+}
+
 // canonicalName picks, part by part, the spelling most of the person's
 // Azerbaijani-Latin records use; without such records it reconstructs the
 // name from the first record the engine reads best. It also returns the

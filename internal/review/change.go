@@ -167,11 +167,13 @@ func changeItems(ix *index) []roster.ReviewItem {
 					others = "still listed by " + strings.Join(e.ListedBy, ", ")
 				}
 				out = append(out, changeItem(src, d, "removed", e, 25-5*age,
-					fmt.Sprintf("%s@%s dropped %s %q (listed in %s); %s", src, d.To, orName(e), e.Record.Name, e.Record.Ref, others)))
+					fmt.Sprintf("%s@%s dropped %s %s (listed in %s); %s", src, d.To, orName(e), ix.displayName(e.PersonID, e.Record.Name, src),
+						e.Record.Ref, others)))
 			}
 			for _, e := range d.Added {
 				out = append(out, changeItem(src, d, "added", e, 20-5*age,
-					fmt.Sprintf("%s@%s added %s %q (%s)", src, d.To, orName(e), e.Record.Name, orDash(groupLabel(e.Record.Group)))))
+					fmt.Sprintf("%s@%s added %s %s (%s)", src, d.To, orName(e), ix.displayName(e.PersonID, e.Record.Name, src),
+						orDash(groupLabel(e.Record.Group)))))
 			}
 		}
 	}

@@ -142,7 +142,17 @@ func groupGapItems(ix *index) []roster.ReviewItem {
 	counts := ix.groupCounts()
 	var out []roster.ReviewItem
 	for _, src := range ix.sources {
+		sc := ix.scopeOf(src)
+		// keep says whether a person the others list is one src's scope
+		// covers (every person when it restricts only groups).
+		var keep func(string) bool // nil: every person
+		if sc != nil && ix.clustered && (len(sc.Cases) > 0 || sc.From != "" || sc.To != "" || sc.Country != "") {
+			keep = func(id string) bool { return ix.covers(sc, ix.latestRecs(id)) }
+		}
 		for _, g := range roster.Groups {
+			if sc != nil && len(sc.Groups) > 0 && !contains(sc.Groups, g) {
+				continue // not a group the list covers
+			}
 			n := len(counts[src][g])
 			var others []int
 			maxOther := 0
@@ -152,6 +162,14 @@ func groupGapItems(ix *index) []roster.ReviewItem {
 					continue
 				}
 				c := len(counts[o][g])
+				if keep != nil {
+					c = 0
+					for _, id := range counts[o][g] {
+						if keep(id) {
+							c++
+						}
+					}
+				}
 				others = append(others, c)
 				byOther[o] = c
 				maxOther = max(maxOther, c)
@@ -166,13 +184,23 @@ func groupGapItems(ix *index) []roster.ReviewItem {
 			if !gap {
 				continue
 			}
-			out = append(out, gapItem(ix, src, g, n, med, byOther, counts))
+			if sc == nil && ix.gate {
+				note := ix.pendGap[src]
+				if note == nil {
+					note = &scopeNote{}
+					ix.pendGap[src] = note
+				}
+				note.gaps = append(note.gaps, g)
+				continue
+			}
+			out = append(out, gapItem(ix, src, g, n, med, byOther, counts, keep))
 		}
 	}
 	return out
 }
 
-func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]int, counts map[string]map[string][]string) roster.ReviewItem {
+func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]int, counts map[string]map[string][]string,
+	keep func(string) bool) roster.ReviewItem {
 	// The persons others list in g, and where src has them.
 	type person struct {
 		PersonID string   `json:"person_id"`
@@ -192,7 +220,9 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 		ids := map[string][]string{}
 		for _, o := range sortedKeys(byOther) {
 			for _, id := range counts[o][g] {
-				ids[id] = append(ids[id], o)
+				if keep == nil || keep(id) {
+					ids[id] = append(ids[id], o)
+				}
 			}
 		}
 		for _, id := range sortedKeys(ids) {
@@ -200,7 +230,7 @@ func gapItem(ix *index, src, g string, n int, med float64, byOther map[string]in
 			shown := total < ix.opts.GapMaxPersons
 			for _, x := range ix.latestRecs(id) {
 				if p.Name == "" {
-					p.Name = x.Name
+					p.Name = ix.nameOf(id, x)
 				}
 				if x.Source == src {
 					p.Listed, p.InSource = true, x.Group

@@ -101,7 +101,7 @@ func TestGapPayloadCapped(t *testing.T) {
 	w.add("abc", "2025-06-01", "P-z", "Other", roster.GroupReligious, 1970)
 	w.in.Options.GapMaxPersons = 10
 	var gap roster.ReviewItem
-	for _, it := range Build(w.in) {
+	for _, it := range Build(w.comprehensive().in) {
 		if it.Key == "group-gap:abc:anti-war" {
 			gap = it
 		}

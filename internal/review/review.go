@@ -37,6 +37,7 @@ package review
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,6 +116,16 @@ type Input struct {
 	// the record's reference.
 	Fingerprint func(roster.Record) string
 	Options     Options
+	// Scopes are the sources' declared scopes. Build raises omissions and
+	// group gaps against a source's latest edition only for what its
+	// scope covers, and against a source without one none at all: it asks
+	// instead, in one item of kind scope, whether the list means to cover
+	// everyone.
+	Scopes []Scope
+	// Names are the persons' canonical names (person ID -> name), which
+	// titles show beside a record's own spelling; a person without one
+	// is named by a record.
+	Names map[string]string
 }
 
 // rec is a record, with what the builders read of it, and its place in
@@ -128,6 +139,7 @@ type rec struct {
 	Group, GroupRaw, Case      string
 	ArrestDate, Sentence       string
 	Status, Location, Raw      string
+	Place                      string
 
 	key    string // source@edition:ref
 	person string // "" before the first match
@@ -165,6 +177,16 @@ type index struct {
 	opts     Options
 	// Folded case names and statuses, computed once per distinct value.
 	caseKeys, folded map[string]string
+	// scopes by source (see scopeOf); gate says that a source without
+	// one raises no omission or gap but a scope item (Build does, the
+	// tallies do not).
+	scopes map[string]*Scope
+	gate   bool
+	names  map[string]string
+	// What sources without a scope would have had raised against them,
+	// written by omissionItems and groupGapItems (each its own map: they
+	// run at once).
+	pendOmit, pendGap map[string]*scopeNote
 }
 
 // Key returns a record's full reference, source@edition:ref.
@@ -207,7 +229,8 @@ func memberships(in Input) []*roster.Membership {
 func newIndex(in Input) *index {
 	ix := &index{edIdx: map[[2]string]int32{}, editions: map[string][]string{}, latest: map[string]string{},
 		persons: map[string][]int32{}, decisions: in.Decisions, opts: in.Options.withDefaults(),
-		caseKeys: map[string]string{}, folded: map[string]string{}}
+		caseKeys: map[string]string{}, folded: map[string]string{}, names: in.Names,
+		pendOmit: map[string]*scopeNote{}, pendGap: map[string]*scopeNote{}}
 	mem := memberships(in)
 	ix.clustered = len(in.Members) > 0
 	ix.recs = make([]rec, 0, len(in.Records))
@@ -240,7 +263,7 @@ func newIndex(in Input) *index {
 		refs[r.Ref] = int32(len(ix.recs))
 		x := rec{Source: r.Source, Edition: r.Edition, Ref: r.Ref, Name: r.Name, BirthYear: r.BirthYear, BirthDate: r.BirthDate,
 			Gender: r.Gender, Group: r.Group, GroupRaw: r.GroupRaw, Case: r.Case, ArrestDate: r.ArrestDate, Sentence: r.Sentence,
-			Status: r.Status, Location: r.Location, Raw: r.Raw, key: Key(r.Source, r.Edition, r.Ref), pidx: -1}
+			Status: r.Status, Location: r.Location, Raw: r.Raw, Place: r.Place, key: Key(r.Source, r.Edition, r.Ref), pidx: -1}
 		if m := mem[i]; m != nil {
 			x.person, x.fp, x.clusterFP = m.PersonID, m.Fingerprint, m.Fingerprint != ""
 		}
@@ -259,6 +282,7 @@ func newIndex(in Input) *index {
 		ix.sources = append(ix.sources, src)
 	}
 	sort.Strings(ix.sources)
+	ix.setScopes(in.Scopes)
 	srcIdx := map[string]int32{}
 	for i, src := range ix.sources {
 		srcIdx[src] = int32(i)
@@ -393,6 +417,7 @@ func (ix *index) decisionFor(a, b *rec) (roster.Decision, bool) {
 // kilobytes.
 func Build(in Input) []roster.ReviewItem {
 	ix := newIndex(in)
+	ix.gate = true
 	// The records and memberships are in the index now; at a million
 	// records, the memory counts.
 	in.Records, in.Members = nil, nil
@@ -415,6 +440,7 @@ func Build(in Input) []roster.ReviewItem {
 	items = omissionItems(ix, pending, items)
 	<-done
 	items = append(items, others...)
+	items = append(items, scopeItems(ix, ix.pendOmit, ix.pendGap)...)
 	sort.Sort(byKey(items))
 	return items
 }
@@ -750,7 +776,7 @@ func conflictItems(ix *index, out []roster.ReviewItem) []roster.ReviewItem {
 				Kind:     roster.KindConflict,
 				PersonID: pid,
 				Records:  keys,
-				Title:    fmt.Sprintf("%s %q: lists disagree on %s (%s)", pid, involved[0].Name, strings.ReplaceAll(f.name, "_", " "), strings.Join(parts, "; ")),
+				Title:    fmt.Sprintf("%s %s: lists disagree on %s (%s)", pid, ix.display(pid, involved[0]), strings.ReplaceAll(f.name, "_", " "), strings.Join(parts, "; ")),
 				Payload:  w.String(),
 				Impact:   f.impact,
 			}
@@ -820,6 +846,22 @@ func omissionItems(ix *index, maybe map[personSource]bool, out []roster.ReviewIt
 			if maybe[personSource{int32(k), int32(j)}] {
 				continue
 			}
+			sc := ix.scopeOf(src)
+			if sc == nil && ix.gate {
+				n := ix.pendOmit[src]
+				if n == nil {
+					n = &scopeNote{}
+					ix.pendOmit[src] = n
+				}
+				n.omissions++
+				if len(n.examples) < scopeExamples {
+					n.examples = append(n.examples, scopeExample{PersonID: pid, Name: ix.nameOf(pid, listed[0]), ListedBy: slices.Clone(by)})
+				}
+				continue
+			}
+			if sc != nil && !ix.covers(sc, rs) {
+				continue // the list does not mean to cover them
+			}
 			keys := make([]string, len(listed))
 			grp := ""
 			for i, x := range listed {
@@ -844,7 +886,8 @@ func omissionItems(ix *index, maybe map[personSource]bool, out []roster.ReviewIt
 			w.str("person_id", pid)
 			w.str("source", src)
 			w.close()
-			title := fmt.Sprintf("%s does not list %s %q (%s), listed by %s", src, pid, listed[0].Name, orDash(groupLabel(grp)), strings.Join(by, ", "))
+			title := fmt.Sprintf("%s does not list %s %s (%s), listed by %s", src, pid, ix.display(pid, listed[0]), orDash(groupLabel(grp)),
+				strings.Join(by, ", "))
 			if len(earlier) > 0 {
 				title += "; it did in " + ix.short(earlier[len(earlier)-1])
 			}
@@ -862,6 +905,32 @@ func omissionItems(ix *index, maybe map[personSource]bool, out []roster.ReviewIt
 		}
 	}
 	return out
+}
+
+// nameOf is a person's canonical name, else the name x writes.
+func (ix *index) nameOf(pid string, x *rec) string {
+	if n := ix.names[pid]; n != "" {
+		return n
+	}
+	return x.Name
+}
+
+// display names a person in a title: the canonical name, with the
+// record's own spelling beside it when it differs
+// (Qasımov Orxan Elman oğlu ("Gasymov Orkhan" in ipm)); without a
+// canonical name, the record's spelling quoted.
+func (ix *index) display(pid string, x *rec) string { return ix.displayName(pid, x.Name, x.Source) }
+
+// displayName is display for a name as a source writes it.
+func (ix *index) displayName(pid, name, source string) string {
+	n := ix.names[pid]
+	if n == "" {
+		return strconv.Quote(name)
+	}
+	if strings.EqualFold(strings.Join(strings.Fields(n), " "), strings.Join(strings.Fields(name), " ")) {
+		return n
+	}
+	return n + " (" + strconv.Quote(name) + " in " + source + ")"
 }
 
 func listedBy(xs []*rec, source string) bool {

@@ -31,6 +31,19 @@ func (w *world) add(src, ed, pid, name, grp string, born int) roster.Record {
 	return r
 }
 
+// comprehensive declares every source of the world comprehensive, as
+// an analyst confirms it.
+func (w *world) comprehensive() *world {
+	seen := map[string]bool{}
+	for _, r := range w.in.Records {
+		if !seen[r.Source] {
+			seen[r.Source] = true
+			w.in.Scopes = append(w.in.Scopes, Scope{Source: r.Source, Comprehensive: true})
+		}
+	}
+	return w
+}
+
 func keys(items []roster.ReviewItem, kind string) []string {
 	var out []string
 	for _, it := range items {
@@ -74,7 +87,7 @@ func planted() *world {
 }
 
 func TestBuildPlanted(t *testing.T) {
-	items := Build(planted().in)
+	items := Build(planted().comprehensive().in)
 	for _, tc := range []struct {
 		kind string
 		want []string
@@ -132,6 +145,7 @@ func TestOmissionOptionsAndSuppression(t *testing.T) {
 					B: roster.Side{Source: "abc", Edition: "2025-06-01", Ref: "1"}, Probability: 0.6, Band: BandReview}}
 			}
 			w.in.Options.OmissionMinSources = tc.min
+			w.comprehensive()
 			if got := keys(Build(w.in), roster.KindOmission); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
@@ -165,7 +179,7 @@ func TestGapRule(t *testing.T) {
 			w.add(src, "2025-01-01", "P-base"+src, "B", roster.GroupReligious, 0)
 		}
 		got := false
-		for _, k := range keys(Build(w.in), roster.KindGroupGap) {
+		for _, k := range keys(Build(w.comprehensive().in), roster.KindGroupGap) {
 			got = got || k == "group-gap:s0:anti-war"
 		}
 		if got != tc.gap {

@@ -192,13 +192,78 @@ const (
 	LinkSingle  = "single"  // the only record of its person
 )
 
-// Decision verdicts.
+// Decision verdicts. Which ones an item accepts depends on its kind (see
+// Verdicts).
 const (
 	VerdictSame      = "same"
 	VerdictDifferent = "different"
-	VerdictUnsure    = "unsure"
+	VerdictUnsure    = "unsure" // keeps the item open for a second look
 	VerdictDismiss   = "dismiss"
+	// VerdictConfirm says the doubt is real: the omission, the gap, the
+	// disagreement or the change stands.
+	VerdictConfirm = "confirm"
+	// VerdictNotOmission says a person is not missing from the list (it
+	// lists them under another name, or should not list them).
+	VerdictNotOmission = "not-omission"
+	// VerdictOutOfScope says the list does not mean to cover the person
+	// (or the group).
+	VerdictOutOfScope = "out-of-scope"
+	// VerdictComprehensive confirms that a source with no declared scope
+	// means to list everyone.
+	VerdictComprehensive = "comprehensive"
+	// VerdictMap maps an unknown group label to a group: "map:journalist".
+	VerdictMap = "map"
 )
+
+// Verdicts returns the verdicts an item of a kind accepts, in the order
+// the UI offers them; pair says whether the item is about exactly two
+// records (a conflict between two records can be split with different).
+// An adjudication accepts the verdicts of the kind it adjudicates (its
+// own kind is not known here: see the store). Map is offered as "map",
+// to be completed with a group key.
+func Verdicts(kind string, pair bool) []string {
+	switch kind {
+	case KindMatch, KindDuplicate:
+		return []string{VerdictSame, VerdictDifferent, VerdictUnsure, VerdictDismiss}
+	case KindConflict:
+		if pair {
+			return []string{VerdictConfirm, VerdictDifferent, VerdictUnsure, VerdictDismiss}
+		}
+		return []string{VerdictConfirm, VerdictUnsure, VerdictDismiss}
+	case KindOmission:
+		return []string{VerdictConfirm, VerdictNotOmission, VerdictOutOfScope, VerdictUnsure}
+	case KindGroupGap:
+		return []string{VerdictConfirm, VerdictOutOfScope, VerdictUnsure, VerdictDismiss}
+	case KindUnknownGroup:
+		return []string{VerdictMap, VerdictUnsure, VerdictDismiss}
+	case KindChange:
+		return []string{VerdictConfirm, VerdictUnsure, VerdictDismiss}
+	case KindScope:
+		return []string{VerdictComprehensive, VerdictUnsure, VerdictDismiss}
+	}
+	return []string{VerdictUnsure, VerdictDismiss}
+}
+
+// VerdictAllowed reports whether an item of a kind accepts verdict v
+// ("map:GROUP" for a map to a known group).
+func VerdictAllowed(kind string, pair bool, v string) bool {
+	base, grp, isMap := strings.Cut(v, ":")
+	if isMap && (base != VerdictMap || !IsGroup(grp)) {
+		return false
+	}
+	if base == VerdictMap && !isMap {
+		return false
+	}
+	for _, x := range Verdicts(kind, pair) {
+		if x == base {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxReason is the longest reason a decision may give, in characters.
+const MaxReason = 4000
 
 // Review item kinds.
 const (
@@ -209,18 +274,25 @@ const (
 	KindGroupGap     = "group-gap"
 	KindUnknownGroup = "unknown-group"
 	KindChange       = "change"
+	// KindScope asks whether a source with no declared scope means to
+	// list everyone: until it is confirmed (or given a scope), no
+	// omission or group gap is raised against it.
+	KindScope = "scope"
+	// KindAdjudication settles two blind decisions that disagree.
+	KindAdjudication = "adjudication"
 )
 
 // Kinds lists the review item kinds in display order.
-var Kinds = []string{KindMatch, KindDuplicate, KindConflict, KindOmission, KindGroupGap, KindUnknownGroup, KindChange}
+var Kinds = []string{KindAdjudication, KindMatch, KindDuplicate, KindConflict, KindOmission, KindGroupGap, KindUnknownGroup,
+	KindChange, KindScope}
 
 // Error codes, turned into exit codes or HTTP statuses at the edges.
 const (
 	EINVALID  = "invalid" // bad input from the user or a file
 	ENOTFOUND = "not_found"
 	ECONFLICT = "conflict" // already exists, already decided
-	// EFORBIDDEN: the asker may not have this (a viewer asking for the
-	// internal audience).
+	// EFORBIDDEN: the user's role does not allow it (a viewer deciding an
+	// item, or asking for the internal audience).
 	EFORBIDDEN = "forbidden"
 	EINTERNAL  = "internal"
 )
@@ -311,6 +383,14 @@ type ReviewItem struct {
 	Impact     float64  // higher first in the queue
 	DecisionID int64
 	Version    int64
+	// SecondLook says someone answered unsure: the item stays open for a
+	// second look, by AssignedTo when it names an analyst.
+	SecondLook bool
+	AssignedTo string
+	// Round is the blind double review's round of votes; Held says the
+	// round's votes disagree and an adjudication item settles them.
+	Round int64
+	Held  bool
 }
 
 // RecordView is a record as a review item shows it. The review builders

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/roster-coalition/roster/internal/roster"
 )
@@ -63,24 +64,39 @@ func (s *Store) Decisions(ctx context.Context) ([]roster.Decision, error) {
 	return s.queryDecisions(ctx, s.db, `ORDER BY id`)
 }
 
-// validVerdict reports whether v is a verdict.
+// validVerdict reports whether v is a verdict of some kind.
 func validVerdict(v string) bool {
-	switch v {
-	case roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure, roster.VerdictDismiss:
-		return true
+	for _, k := range roster.Kinds {
+		if roster.VerdictAllowed(k, true, v) {
+			return true
+		}
 	}
 	return false
 }
 
 func checkDecision(verdict, reason, by string) error {
 	if !validVerdict(verdict) {
-		return roster.Errorf(roster.EINVALID, "verdict %q: want same, different, unsure or dismiss", verdict)
+		return roster.Errorf(roster.EINVALID, "verdict %q: want same, different, unsure, dismiss, confirm, not-omission, "+
+			"out-of-scope, comprehensive or map:GROUP", verdict)
 	}
-	if strings.TrimSpace(reason) == "" {
-		return roster.Errorf(roster.EINVALID, "a decision needs a reason")
+	if err := CheckReason(reason); err != nil {
+		return err
 	}
 	if strings.TrimSpace(by) == "" {
 		return roster.Errorf(roster.EINVALID, "a decision needs the name of who made it")
+	}
+	return nil
+}
+
+// CheckReason checks a decision's reason: given, and at most
+// roster.MaxReason characters (the audit log keeps every one for good).
+func CheckReason(reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return roster.Errorf(roster.EINVALID, "a decision needs a reason")
+	}
+	if n := utf8.RuneCountInString(reason); n > roster.MaxReason {
+		return roster.Errorf(roster.EINVALID, "the reason is %d characters long; the audit log keeps at most %d: shorten it "+
+			"(cite a longer note instead of pasting it)", n, roster.MaxReason)
 	}
 	return nil
 }
@@ -240,17 +256,48 @@ func (s *Store) supersede(ctx context.Context, tx *sql.Tx, d roster.Decision, at
 	return nil
 }
 
+// Outcomes of DecideItem.
+const (
+	OutcomeDecided   = "decided"   // the item is settled
+	OutcomeUnsure    = "unsure"    // recorded; the item stays open for a second look
+	OutcomeVoted     = "voted"     // blind double review: the first vote, waiting for a second analyst
+	OutcomeAgreed    = "agreed"    // the second vote agrees with the first: the item is settled
+	OutcomeDisagreed = "disagreed" // the votes disagree: an adjudication item is opened
+)
+
+// DecideResult is what deciding an item did: the decision recorded (none
+// for a vote, which stays secret until the round is settled), the
+// outcome, and the adjudication item opened on a disagreement.
+type DecideResult struct {
+	roster.Decision
+	Outcome      string
+	Adjudication int64
+}
+
 // DecideItem decides an open item. version is the item's Version as the
 // analyst saw it (-1 = don't check). It returns a *roster.Error with code
 // ECONFLICT and a message naming who decided it and when if it was decided
-// meanwhile. same and different need an item about exactly two records
-// (they become must-link and cannot-link constraints for the next match).
-func (s *Store) DecideItem(ctx context.Context, id, version int64, verdict, reason, by string) (roster.Decision, error) {
+// meanwhile. Each kind accepts its own verdicts (roster.Verdicts): same
+// and different need an item about exactly two records (they become
+// must-link and cannot-link constraints for the next match); map:GROUP
+// maps an unknown label to a group; comprehensive confirms a source's
+// scope. by must be an analyst or an admin (when the database has
+// accounts).
+//
+// unsure records the decision and keeps the item open for a second look.
+// An item of a kind under blind double review (SetDoubleReview) takes a
+// vote from each of two analysts: agreement settles it, disagreement
+// opens an adjudication item for a third analyst or an admin, whose
+// verdict settles both.
+func (s *Store) DecideItem(ctx context.Context, id, version int64, verdict, reason, by string) (DecideResult, error) {
 	if err := checkDecision(verdict, reason, by); err != nil {
-		return roster.Decision{}, err
+		return DecideResult{}, err
 	}
-	var d roster.Decision
+	var res DecideResult
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := authorize(ctx, tx, by, RoleAnalyst, "decide review items"); err != nil {
+			return err
+		}
 		it, err := reviewItemTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -258,48 +305,184 @@ func (s *Store) DecideItem(ctx context.Context, id, version int64, verdict, reas
 		if it.State != StateOpen || (version >= 0 && version != it.Version) {
 			return alreadyDecided(ctx, tx, it)
 		}
-		a, b, pair, err := sidesOf(ctx, tx, it)
-		if err != nil {
-			return err
-		}
-		if !pair && (verdict == roster.VerdictSame || verdict == roster.VerdictDifferent) {
-			return roster.Errorf(roster.EINVALID, "item %d (%s) is not about two records: decide it with unsure or dismiss, "+
-				"or use roster decide REF1 REF2 %s", id, it.Kind, verdict)
+		if it.Held {
+			adj, _ := adjudicationOf(ctx, tx, it)
+			return roster.Errorf(roster.ECONFLICT, "item %d waits for adjudication (item %d): two analysts disagreed on it", id, adj)
 		}
 		at := s.now()
-		d = roster.Decision{A: a, B: b, ItemID: id, Verdict: verdict, Reason: reason, By: by}
-		d.At, _ = time.Parse(time.RFC3339, at)
-		if d.ID, err = insertDecision(ctx, tx, d, at); err != nil {
+		if it.Kind == roster.KindAdjudication {
+			res, err = s.adjudicate(ctx, tx, it, verdict, reason, by, at)
 			return err
 		}
-		r, err := tx.ExecContext(ctx, `UPDATE review_items SET state = 'decided', decision_id = ?, version = version + 1
-			WHERE id = ? AND version = ? AND state = 'open'`, d.ID, id, it.Version)
+		if err := checkVerdict(ctx, tx, it, verdict); err != nil {
+			return err
+		}
+		if verdict == roster.VerdictUnsure {
+			res, err = s.unsureTx(ctx, tx, it, reason, by, at)
+			return err
+		}
+		double, err := doubleReview(ctx, tx, it.Kind)
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n != 1 {
-			cur, err := reviewItemTx(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			return alreadyDecided(ctx, tx, cur)
-		}
-		if err := freezePayload(ctx, tx, id, it.Kind, it.Records, it.Payload); err != nil {
+		if double {
+			res, err = s.voteTx(ctx, tx, it, verdict, reason, by, at)
 			return err
 		}
-		detail := map[string]any{"key": it.Key, "kind": it.Kind, "title": it.Title, "records": it.Records}
-		if err := insertAudit(ctx, tx, at, by, ActionDecide, d.ID, id, verdict, reason, detail); err != nil {
-			return err
-		}
-		if pair {
-			return s.supersede(ctx, tx, d, at)
-		}
-		return nil
+		d, err := s.settle(ctx, tx, it, verdict, reason, by, at, nil)
+		res = DecideResult{Decision: d, Outcome: OutcomeDecided}
+		return err
 	})
+	if err != nil {
+		return DecideResult{}, err
+	}
+	return res, nil
+}
+
+// checkVerdict checks that an item's kind accepts a verdict.
+func checkVerdict(ctx context.Context, tx *sql.Tx, it roster.ReviewItem, verdict string) error {
+	pair := len(it.Records) == 2
+	if roster.VerdictAllowed(it.Kind, pair, verdict) {
+		return nil
+	}
+	allowed := roster.Verdicts(it.Kind, pair)
+	for i, v := range allowed {
+		if v == roster.VerdictMap {
+			allowed[i] = "map:GROUP"
+		}
+	}
+	if (verdict == roster.VerdictSame || verdict == roster.VerdictDifferent) && !pair {
+		return roster.Errorf(roster.EINVALID, "item %d (%s) is not about two records, so %s does not apply: decide it with %s, "+
+			"or use roster decide REF1 REF2 %s", it.ID, it.Kind, verdict, strings.Join(allowed, ", "), verdict)
+	}
+	return roster.Errorf(roster.EINVALID, "a %s item takes %s, not %q", it.Kind, strings.Join(allowed, ", "), verdict)
+}
+
+// settle records the verdict that settles an item (by one analyst, by two
+// who agreed, or by an adjudicator), with what the verdict does: a pair
+// decision supersedes earlier ones on the pair; map:GROUP maps the label;
+// comprehensive confirms the source's scope. detail adds to the audit
+// entry.
+func (s *Store) settle(ctx context.Context, tx *sql.Tx, it roster.ReviewItem, verdict, reason, by, at string,
+	detail map[string]any) (roster.Decision, error) {
+	a, b, pair, err := sidesOf(ctx, tx, it)
 	if err != nil {
 		return roster.Decision{}, err
 	}
+	d := roster.Decision{ItemID: it.ID, Verdict: verdict, Reason: reason, By: by}
+	if pair {
+		d.A, d.B = a, b
+	}
+	d.At, _ = time.Parse(time.RFC3339, at)
+	if d.ID, err = insertDecision(ctx, tx, d, at); err != nil {
+		return d, err
+	}
+	r, err := tx.ExecContext(ctx, `UPDATE review_items SET state = 'decided', decision_id = ?, version = version + 1, held = 0
+		WHERE id = ? AND version = ? AND state = 'open'`, d.ID, it.ID, it.Version)
+	if err != nil {
+		return d, err
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		cur, err := reviewItemTx(ctx, tx, it.ID)
+		if err != nil {
+			return d, err
+		}
+		return d, alreadyDecided(ctx, tx, cur)
+	}
+	if err := freezePayload(ctx, tx, it.ID, it.Kind, it.Records, it.Payload); err != nil {
+		return d, err
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["key"], detail["kind"], detail["title"], detail["records"] = it.Key, it.Kind, it.Title, it.Records
+	switch base, grp, _ := strings.Cut(verdict, ":"); base {
+	case roster.VerdictMap:
+		n, err := mapLabel(ctx, tx, it, grp, by, at)
+		if err != nil {
+			return d, err
+		}
+		detail["records_mapped"] = n
+	case roster.VerdictComprehensive:
+		if err := confirmComprehensive(ctx, tx, it.Source, by, at); err != nil {
+			return d, err
+		}
+	}
+	if err := insertAudit(ctx, tx, at, by, ActionDecide, d.ID, it.ID, verdict, reason, detail); err != nil {
+		return d, err
+	}
+	if pair && (verdict == roster.VerdictSame || verdict == roster.VerdictDifferent || verdict == roster.VerdictDismiss) {
+		return d, s.supersede(ctx, tx, d, at)
+	}
 	return d, nil
+}
+
+// unsureTx records an unsure answer: a decision in the log (not a
+// constraint), and the item stays open, marked for a second look.
+func (s *Store) unsureTx(ctx context.Context, tx *sql.Tx, it roster.ReviewItem, reason, by, at string) (DecideResult, error) {
+	d := roster.Decision{ItemID: it.ID, Verdict: roster.VerdictUnsure, Reason: reason, By: by}
+	d.At, _ = time.Parse(time.RFC3339, at)
+	var err error
+	if d.ID, err = insertDecision(ctx, tx, d, at); err != nil {
+		return DecideResult{}, err
+	}
+	r, err := tx.ExecContext(ctx, `UPDATE review_items SET second_look = 1, version = version + 1
+		WHERE id = ? AND version = ? AND state = 'open'`, it.ID, it.Version)
+	if err != nil {
+		return DecideResult{}, err
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		cur, err := reviewItemTx(ctx, tx, it.ID)
+		if err != nil {
+			return DecideResult{}, err
+		}
+		return DecideResult{}, alreadyDecided(ctx, tx, cur)
+	}
+	detail := map[string]any{"key": it.Key, "kind": it.Kind, "title": it.Title, "records": it.Records, "kept_open": true}
+	if err := insertAudit(ctx, tx, at, by, ActionDecide, d.ID, it.ID, roster.VerdictUnsure, reason, detail); err != nil {
+		return DecideResult{}, err
+	}
+	return DecideResult{Decision: d, Outcome: OutcomeUnsure}, nil
+}
+
+// AssignItem asks an analyst to take the second look at an open item (to
+// "" clears it). by must be an analyst or an admin, and so must to.
+func (s *Store) AssignItem(ctx context.Context, id int64, to, by string) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := authorize(ctx, tx, by, RoleAnalyst, "assign review items"); err != nil {
+			return err
+		}
+		if to != "" {
+			var role string
+			err := tx.QueryRowContext(ctx, `SELECT role FROM users WHERE name = ?`, to).Scan(&role)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				var n int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+					return err
+				}
+				if n > 0 {
+					return roster.Errorf(roster.EINVALID, "no account %q to assign item %d to (roster user list)", to, id)
+				}
+			case err != nil:
+				return err
+			case !RoleAtLeast(role, RoleAnalyst):
+				return roster.Errorf(roster.EINVALID, "%s is a viewer: assign the item to an analyst", to)
+			}
+		}
+		it, err := reviewItemTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if it.State != StateOpen {
+			return roster.Errorf(roster.ECONFLICT, "item %d is %s: only open items are assigned", id, it.State)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE review_items SET assigned_to = ?, second_look = CASE WHEN ? <> '' THEN 1 ELSE second_look END,
+			version = version + 1 WHERE id = ?`, to, to, id); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, s.now(), by, ActionAssign, 0, id, "", "", map[string]any{"assigned_to": to, "key": it.Key})
+	})
 }
 
 // UndoItem undoes the decision on a decided item and reopens it; the undo
@@ -330,6 +513,9 @@ func (s *Store) UndoDecision(ctx context.Context, decisionID int64, by string) e
 }
 
 func (s *Store) undoTx(ctx context.Context, tx *sql.Tx, decisionID int64, by string) error {
+	if err := authorize(ctx, tx, by, RoleAnalyst, "undo decisions"); err != nil {
+		return err
+	}
 	d, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionCols+` FROM decisions WHERE id = ?`, decisionID))
 	if err != nil {
 		return notFound(err, "no decision %d", decisionID)
@@ -357,8 +543,10 @@ func (s *Store) undoTx(ctx context.Context, tx *sql.Tx, decisionID int64, by str
 	}
 	rows.Close()
 	for _, id := range items {
-		if _, err := tx.ExecContext(ctx, `UPDATE review_items SET state = 'open', decision_id = NULL, version = version + 1
-			WHERE id = ?`, id); err != nil {
+		// An undone adjudication goes stale (its item reopens for a new
+		// round of votes); any other item reopens, for a new round.
+		if _, err := tx.ExecContext(ctx, `UPDATE review_items SET state = CASE kind WHEN 'adjudication' THEN 'stale' ELSE 'open' END,
+			decision_id = NULL, version = version + 1, held = 0, round = round + 1 WHERE id = ?`, id); err != nil {
 			return err
 		}
 	}
@@ -382,6 +570,9 @@ func (s *Store) DecidePair(ctx context.Context, a, b roster.Side, verdict, reaso
 	if err := checkDecision(verdict, reason, by); err != nil {
 		return roster.Decision{}, err
 	}
+	if !roster.VerdictAllowed(roster.KindMatch, true, verdict) {
+		return roster.Decision{}, roster.Errorf(roster.EINVALID, "verdict %q: a pair of records takes same, different, unsure or dismiss", verdict)
+	}
 	if a.Source == "" || a.Ref == "" || b.Source == "" || b.Ref == "" {
 		return roster.Decision{}, roster.Errorf(roster.EINVALID, "a pair decision needs two records")
 	}
@@ -390,6 +581,9 @@ func (s *Store) DecidePair(ctx context.Context, a, b roster.Side, verdict, reaso
 	}
 	var d roster.Decision
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := authorize(ctx, tx, by, RoleAnalyst, "decide pairs of records"); err != nil {
+			return err
+		}
 		if err := fillFingerprint(ctx, tx, &a); err != nil {
 			return err
 		}
@@ -425,7 +619,14 @@ func (s *Store) DecidePair(ctx context.Context, a, b roster.Side, verdict, reaso
 			return err
 		}
 		for _, it := range items {
-			if _, err := tx.ExecContext(ctx, `UPDATE review_items SET state = 'decided', decision_id = ?, version = version + 1
+			if verdict == roster.VerdictUnsure {
+				// Unsure settles nothing: the items stay open for a second look.
+				if _, err := tx.ExecContext(ctx, `UPDATE review_items SET second_look = 1, version = version + 1 WHERE id = ?`, it.ID); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE review_items SET state = 'decided', decision_id = ?, version = version + 1, held = 0
 				WHERE id = ? AND state = 'open'`, d.ID, it.ID); err != nil {
 				return err
 			}
@@ -436,6 +637,9 @@ func (s *Store) DecidePair(ctx context.Context, a, b roster.Side, verdict, reaso
 		detail := map[string]any{"records": []string{ra, rb}, "fingerprints": []string{a.Fingerprint, b.Fingerprint}}
 		if err := insertAudit(ctx, tx, at, by, ActionDecide, d.ID, d.ItemID, verdict, reason, detail); err != nil {
 			return err
+		}
+		if verdict == roster.VerdictUnsure {
+			return nil // doubt undoes no one's decision
 		}
 		return s.supersede(ctx, tx, d, at)
 	})

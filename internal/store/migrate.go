@@ -16,10 +16,11 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	migrateRecordAliases, // 1 → 2
 	migratePrivacyMarks,  // 2 → 3 (issue 15: privacy.go)
 	migrateMeta,          // 3 → 4 (issue 16)
+	migrateReviewTeams,   // 4 → 5: review as a team (issue 14: migrate_teams.go)
 }
 
 // migrateRecordAliases adds records.aliases (issue 12): the other names
-// a record's alias columns give, as a JSON array; '' for none, which is
+// a record's alias columns give, as a JSON array; ” for none, which is
 // what every record imported before had.
 func migrateRecordAliases(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `ALTER TABLE records ADD COLUMN aliases TEXT NOT NULL DEFAULT ''`)

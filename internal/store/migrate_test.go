@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	schema "github.com/roster-coalition/roster"
+	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
 )
 
@@ -221,4 +222,138 @@ func TestMigrateFrom3(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("migrated schema:\n%s\nfresh schema:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// schemaShapeFile describes a database's structure: every table's columns
+// (name, type, not null, default, key), every index's columns and
+// condition, and the triggers, so that a migrated file can be compared
+// with a fresh one whatever the text of their CREATE statements.
+func schemaShapeFile(t *testing.T, path string) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema ORDER BY type, name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type obj struct{ typ, name, tbl, sql string }
+	var objs []obj
+	for rows.Next() {
+		var o obj
+		if err := rows.Scan(&o.typ, &o.name, &o.tbl, &o.sql); err != nil {
+			t.Fatal(err)
+		}
+		objs = append(objs, o)
+	}
+	rows.Close()
+	var out []string
+	for _, o := range objs {
+		switch o.typ {
+		case "table":
+			cols, err := db.Query(fmt.Sprintf("SELECT name, type, \"notnull\", coalesce(dflt_value, ''), pk FROM pragma_table_info(%q)", o.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for cols.Next() {
+				var name, typ, dflt string
+				var notnull, pk int
+				if err := cols.Scan(&name, &typ, &notnull, &dflt, &pk); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprintf("table %s: %s %s notnull=%d default=%s pk=%d", o.name, name, typ, notnull, dflt, pk))
+			}
+			cols.Close()
+		case "index":
+			// The CREATE INDEX text (autoindexes have none): columns and condition.
+			out = append(out, fmt.Sprintf("index %s on %s: %s", o.name, o.tbl, strings.Join(strings.Fields(o.sql), " ")))
+		case "trigger":
+			out = append(out, fmt.Sprintf("trigger %s on %s: %s", o.name, o.tbl, strings.Join(strings.Fields(o.sql), " ")))
+		}
+	}
+	return out
+}
+
+// TestMigrateV1Teams opens a version 1 file (schema.sql as it was) with data in
+// it: the migrated file has the same tables, columns, indexes and
+// triggers as a new one, the accounts become admins, and the queue's
+// counts and item sources are filled in.
+func TestMigrateV1Teams(t *testing.T) {
+	ctx := context.Background()
+	v1, err := os.ReadFile("testdata/schema-v1.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite3", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{string(v1), "PRAGMA user_version = 1",
+		`INSERT INTO users(name, password_hash, created_at) VALUES ('alice', 'x', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO review_items(key, kind, state, source, records, title) VALUES
+			('match:ipm@2025-06-01:1|mhm@2025-05-01:2', 'match', 'open', '', '["ipm@2025-06-01:1","mhm@2025-05-01:2"]', 't1'),
+			('omission:fpp:P-000001', 'omission', 'open', 'fpp', '["ipm@2025-06-01:1"]', 't2'),
+			('group-gap:mhm:anti-war', 'group-gap', 'decided', 'mhm', '[]', 't3')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := store.Open(ctx, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := s.Users(ctx)
+	if err != nil || len(users) != 1 || users[0].Role != store.RoleAdmin {
+		t.Errorf("users after the migration: %+v, %v", users, err)
+	}
+	counts, err := s.ReviewCounts(ctx)
+	if err != nil || counts[roster.KindMatch] != 1 || counts[roster.KindOmission] != 1 || counts[roster.KindGroupGap] != 0 {
+		t.Errorf("open counts after the migration: %v, %v", counts, err)
+	}
+	for src, want := range map[string]int{"ipm": 1, "mhm": 1, "fpp": 1} {
+		page, err := s.ReviewPage(ctx, store.ReviewFilter{Source: src}, store.Cursor{}, 10, false)
+		if err != nil || len(page.Items) != want {
+			t.Errorf("source %s after the migration: %d items (%v), want %d", src, len(page.Items), err, want)
+		}
+	}
+	s.Close()
+	fresh := filepath.Join(t.TempDir(), "v2.db")
+	s, err = store.Open(ctx, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	got, want := schemaShapeFile(t, old), schemaShapeFile(t, fresh)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("migrated schema differs from a new one:\n%s", lineDiff(got, want))
+	}
+}
+
+// lineDiff lists the lines only in got (-) or only in want (+).
+func lineDiff(got, want []string) string {
+	in := func(xs []string) map[string]bool {
+		m := map[string]bool{}
+		for _, x := range xs {
+			m[x] = true
+		}
+		return m
+	}
+	g, w := in(got), in(want)
+	var b strings.Builder
+	for _, x := range got {
+		if !w[x] {
+			b.WriteString("- " + x + "\n")
+		}
+	}
+	for _, x := range want {
+		if !g[x] {
+			b.WriteString("+ " + x + "\n")
+		}
+	}
+	return b.String()
 }

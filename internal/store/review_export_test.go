@@ -13,3 +13,11 @@ func SetRewrite(min int, share float64) (restore func()) {
 	rewriteMin, rewriteShare = min, share
 	return func() { rewriteMin, rewriteShare = m, sh }
 }
+
+// SetSmallKind sets how few items of a kind make a filter read by kind,
+// and returns a func that restores the default.
+func SetSmallKind(n int) (restore func()) {
+	old := smallKindItems
+	smallKindItems = n
+	return func() { smallKindItems = old }
+}

@@ -31,6 +31,7 @@ type ReviewInput struct {
 	Members   []roster.Membership
 	Pairs     []ReviewPair      // the review and duplicate bands
 	Decisions []roster.Decision // active decisions, oldest first
+	Scopes    []Scope           // the sources' declared scopes
 }
 
 // ReadReviewInput reads every record, the current clustering, the scored
@@ -104,6 +105,9 @@ func (s *Store) ReadReviewInput(ctx context.Context, detail bool) (ReviewInput, 
 	if in.Decisions, err = s.queryDecisions(ctx, tx, `WHERE undone = 0 ORDER BY id`); err != nil {
 		return in, fmt.Errorf("read decisions: %w", err)
 	}
+	if in.Scopes, err = scopes(ctx, tx); err != nil {
+		return in, err
+	}
 	return in, nil
 }
 
@@ -112,10 +116,10 @@ func (s *Store) ReadReviewInput(ctx context.Context, detail bool) (ReviewInput, 
 // within each list.
 func readReviewRecords(ctx context.Context, tx *sql.Tx, in *ReviewInput, str interner, detail bool, order string) (ordered bool, err error) {
 	cols := `l.source, l.edition, r.ref, r.name, r.surname, r.given, r.patronymic, r.birth_year, r.birth_date, r.gender, r.grp,
-		r.group_raw, r.case_name, r.arrest_date, r.sentence, r.status, m.ref IS NOT NULL, coalesce(m.person_id, ''),
+		r.group_raw, r.case_name, r.arrest_date, r.sentence, r.status, r.place, m.ref IS NOT NULL, coalesce(m.person_id, ''),
 		coalesce(m.fingerprint, ''), r.list_id, r.file_id, r.row`
 	if detail {
-		cols += `, r.id, r.location, r.charges, r.place, r.notes, r.raw`
+		cols += `, r.id, r.location, r.charges, r.notes, r.raw`
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM lists l CROSS JOIN records r ON r.list_id = l.id
 		LEFT JOIN members m ON m.source = l.source AND m.edition = l.edition AND m.ref = r.ref `+order)
@@ -129,10 +133,10 @@ func readReviewRecords(ctx context.Context, tx *sql.Tx, in *ReviewInput, str int
 	var member bool
 	var file int64
 	dest := []any{&x.Source, &x.Edition, &x.Ref, &x.Name, &x.Surname, &x.Given, &x.Patronymic, &x.BirthYear, &x.BirthDate,
-		&x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &x.Sentence, &x.Status, &member, &m.PersonID, &m.Fingerprint,
-		&x.ListID, &file, &x.Row}
+		&x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &x.Sentence, &x.Status, &x.Place, &member, &m.PersonID,
+		&m.Fingerprint, &x.ListID, &file, &x.Row}
 	if detail {
-		dest = append(dest, &x.ID, &x.Location, &x.Charges, &x.Place, &x.Notes, &x.Raw)
+		dest = append(dest, &x.ID, &x.Location, &x.Charges, &x.Notes, &x.Raw)
 	}
 	ordered = true
 	var prevList, prevFile int64
@@ -148,6 +152,7 @@ func readReviewRecords(ctx context.Context, tx *sql.Tx, in *ReviewInput, str int
 		x.Source, x.Edition = str.get(x.Source), str.get(x.Edition)
 		x.BirthDate, x.Gender, x.Group, x.GroupRaw = str.get(x.BirthDate), str.get(x.Gender), str.get(x.Group), str.get(x.GroupRaw)
 		x.Case, x.ArrestDate, x.Sentence, x.Status = str.get(x.Case), str.get(x.ArrestDate), str.get(x.Sentence), str.get(x.Status)
+		x.Place = str.get(x.Place)
 		in.Records = append(in.Records, x)
 		if member {
 			m.Source, m.Edition, m.Ref = x.Source, x.Edition, x.Ref

@@ -29,13 +29,30 @@ func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) erro
 	if json.Unmarshal([]byte(it.Payload), &m) != nil || m == nil {
 		return nil
 	}
-	if _, ok := m["explanation"]; !ok && isPairKind(it.Kind) && len(it.Records) == 2 {
+	kind := it.Kind
+	if kind == roster.KindAdjudication {
+		// An adjudication shows what its item shows.
+		var k string
+		if json.Unmarshal(m["item_kind"], &k) == nil && k != "" {
+			kind = k
+		}
+	}
+	if _, ok := m["explanation"]; !ok && isPairKind(kind) && len(it.Records) == 2 {
 		expl, ok, err := pairExplanation(ctx, q, it.Records[0], it.Records[1])
 		if err != nil {
 			return err
 		}
 		if ok {
 			m["explanation"] = explanationValue(expl)
+		}
+	}
+	if _, ok := m["clusters"]; !ok && isPairKind(kind) && len(it.Records) == 2 {
+		cl, err := pairClusters(ctx, q, it.Records)
+		if err != nil {
+			return err
+		}
+		if cl != nil {
+			m["clusters"] = cl
 		}
 	}
 	fps := map[string]string{} // full reference -> fingerprint, from the sides
@@ -54,7 +71,7 @@ func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) erro
 		if json.Unmarshal(raw, &recs) != nil {
 			recs = nil
 		}
-	case recordsOf(it.Kind) && len(it.Records) <= maxCompleted:
+	case recordsOf(kind) && len(it.Records) <= maxCompleted:
 		for _, r := range it.Records {
 			recs = append(recs, roster.RecordView{Ref: r})
 		}
@@ -76,7 +93,7 @@ func completePayload(ctx context.Context, q querier, it *roster.ReviewItem) erro
 		}
 		m["records"] = b
 	}
-	if _, ok := m["sides"]; !ok && len(it.Records) == 2 && (isPairKind(it.Kind) || it.Kind == roster.KindConflict) {
+	if _, ok := m["sides"]; !ok && len(it.Records) == 2 && (isPairKind(kind) || kind == roster.KindConflict) {
 		// The fingerprints were the clustering's.
 		type side struct {
 			Source      string `json:"source"`
@@ -239,4 +256,70 @@ func freezePayload(ctx context.Context, tx *sql.Tx, id int64, kind string, recor
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE review_items SET payload = ? WHERE id = ?`, it.Payload, id)
 	return err
+}
+
+// ClusterView is the person a record of a pair is in, with that person's
+// records (at most maxClusterRecords): what the pair would join.
+type ClusterView struct {
+	Ref      string          `json:"ref"` // the pair's record
+	PersonID string          `json:"person_id"`
+	Records  []ClusterRecord `json:"records"`
+	Total    int             `json:"total"`
+}
+
+// ClusterRecord is one record of a person, by reference and name.
+type ClusterRecord struct {
+	Ref  string `json:"ref"` // source@edition:ref
+	Name string `json:"name"`
+}
+
+const maxClusterRecords = 20
+
+// pairClusters returns, as a payload value, the persons the two records
+// of a pair are in (nil when neither is in one).
+func pairClusters(ctx context.Context, q querier, refs []string) (json.RawMessage, error) {
+	var out []ClusterView
+	any := false
+	for _, r := range refs {
+		cv := ClusterView{Ref: r, Records: []ClusterRecord{}}
+		ref, err := roster.ParseRef(r)
+		if err != nil {
+			return nil, nil
+		}
+		err = q.QueryRowContext(ctx, `SELECT person_id FROM members WHERE source = ? AND edition = ? AND ref = ?`,
+			ref.Source, ref.Edition, ref.Ref).Scan(&cv.PersonID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		if cv.PersonID != "" {
+			any = true
+			rows, err := q.QueryContext(ctx, `SELECT m.source, m.edition, m.ref, coalesce(r.name, '') FROM members m
+				LEFT JOIN lists l ON l.source = m.source AND l.edition = m.edition
+				LEFT JOIN records r ON r.list_id = l.id AND r.ref = m.ref
+				WHERE m.person_id = ? ORDER BY m.source, m.edition, m.ref`, cv.PersonID)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var src, ed, rf, name string
+				if err := rows.Scan(&src, &ed, &rf, &name); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				cv.Total++
+				if len(cv.Records) < maxClusterRecords {
+					cv.Records = append(cv.Records, ClusterRecord{Ref: roster.FormatRef(src, ed, rf, true), Name: name})
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, cv)
+	}
+	if !any {
+		return nil, nil
+	}
+	return json.Marshal(out)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"sort"
+	"strings"
 
 	"github.com/roster-coalition/roster/internal/roster"
 )
@@ -89,11 +90,20 @@ func appendRecordsJSON(b []byte, recs []string) []byte {
 // row: SQLite updates a million rows in place several times slower than it
 // writes them afresh, and shrinking rows in place leaves the table as
 // large as before. Item IDs, states, versions and runs are kept either way.
+//
+// Items about a person follow the person's ID: when a match merged the
+// person into another (a redirect), the stored item takes the key the
+// build now gives it under the surviving ID, so a decided question is not
+// asked again. Adjudication items are not the builder's: a save leaves
+// them alone, except that one whose item no longer applies goes stale.
 func (s *Store) SaveReviewItems(ctx context.Context, runID int64, items []roster.ReviewItem) (BuildStats, error) {
 	var st BuildStats
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		ex, err := readReviewState(ctx, tx)
 		if err != nil {
+			return err
+		}
+		if err := ex.followRedirects(ctx, tx); err != nil {
 			return err
 		}
 		plan, err := planReviewSave(ex, items, &st)
@@ -110,6 +120,9 @@ func (s *Store) SaveReviewItems(ctx context.Context, runID int64, items []roster
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'queue_run'`, runID); err != nil {
 			return fmt.Errorf("record the queue's run: %w", err)
+		}
+		if err := staleAdjudications(ctx, tx); err != nil {
+			return err
 		}
 		return tx.QueryRowContext(ctx, `SELECT count(*) FROM review_items WHERE state = 'open'`).Scan(&st.Open)
 	})
@@ -137,6 +150,15 @@ type storedItem struct {
 	version      int64
 	createdRun   int64
 	updatedRun   int64
+	// What the analysts did to it, which a rewrite keeps.
+	secondLook int
+	assignedTo string
+	round      int64
+	held       int
+	// person is the person it is about; rekeyed says its key changed to
+	// the one under the ID the person was merged into.
+	person  string
+	rekeyed bool
 }
 
 type reviewState struct {
@@ -146,13 +168,14 @@ type reviewState struct {
 
 func readReviewState(ctx context.Context, tx *sql.Tx) (reviewState, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM review_items`).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM review_items WHERE kind <> 'adjudication'`).Scan(&n); err != nil {
 		return reviewState{}, err
 	}
 	ex := reviewState{rows: make([]storedItem, 0, n), byKey: make(map[string]int32, n)}
 	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.key, r.state, coalesce(r.decision_id, 0), coalesce(d.undone, 0),
-		`+contentSQL+`, r.impact, r.version, r.created_run, r.updated_run
-		FROM review_items r LEFT JOIN decisions d ON d.id = r.decision_id`)
+		`+contentSQL+`, r.impact, r.version, r.created_run, r.updated_run, r.second_look, r.assigned_to, r.round, r.held,
+		r.person_id
+		FROM review_items r LEFT JOIN decisions d ON d.id = r.decision_id WHERE r.kind <> 'adjudication'`)
 	if err != nil {
 		return ex, err
 	}
@@ -162,7 +185,7 @@ func readReviewState(ctx context.Context, tx *sql.Tx) (reviewState, error) {
 		var key, content string
 		var undone int
 		if err := rows.Scan(&c.id, &key, &c.state, &c.decision, &undone, &content, &c.impact, &c.version, &c.createdRun,
-			&c.updatedRun); err != nil {
+			&c.updatedRun, &c.secondLook, &c.assignedTo, &c.round, &c.held, &c.person); err != nil {
 			return ex, err
 		}
 		switch c.state { // one copy of each state string
@@ -179,6 +202,73 @@ func readReviewState(ctx context.Context, tx *sql.Tx) (reviewState, error) {
 		ex.rows = append(ex.rows, c)
 	}
 	return ex, rows.Err()
+}
+
+// followRedirects gives each stored item about a merged person the key
+// it has under the ID the person was merged into (following chains of
+// merges), when no stored item has that key yet, so that the rebuilt item
+// finds it. The key changes only when the build gives that key.
+func (ex *reviewState) followRedirects(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, redirect_to FROM persons WHERE status = 'merged' AND redirect_to <> ''`)
+	if err != nil {
+		return err
+	}
+	redirect := map[string]string{}
+	for rows.Next() {
+		var id, to string
+		if err := rows.Scan(&id, &to); err != nil {
+			rows.Close()
+			return err
+		}
+		redirect[id] = to
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(redirect) == 0 {
+		return err
+	}
+	keys := make([]string, len(ex.rows))
+	for k, i := range ex.byKey {
+		keys[i] = k
+	}
+	for i := range ex.rows {
+		c := &ex.rows[i]
+		if c.person == "" {
+			continue
+		}
+		to := follow(redirect, c.person)
+		if to == c.person {
+			continue
+		}
+		nk := rekey(keys[i], c.person, to)
+		if _, taken := ex.byKey[nk]; nk == keys[i] || taken {
+			continue
+		}
+		ex.byKey[nk] = int32(i)
+		c.rekeyed = true
+	}
+	return nil
+}
+
+// rekey replaces the person ID from in a content key (one of its
+// colon-separated parts) with to.
+func rekey(key, from, to string) string {
+	parts := strings.Split(key, ":")
+	for i, p := range parts {
+		if p == from {
+			parts[i] = to
+		}
+	}
+	return strings.Join(parts, ":")
+}
+
+// staleAdjudications marks stale the open adjudication items whose item
+// is no longer open (it went stale in a rebuild, or was decided), and
+// releases the hold on items whose adjudication is gone.
+func staleAdjudications(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE review_items SET state = 'stale', version = version + 1
+		WHERE kind = 'adjudication' AND state = 'open' AND NOT EXISTS (SELECT 1 FROM review_items t
+			WHERE t.id = json_extract(review_items.payload, '$.item_id') AND t.state = 'open')`)
+	return err
 }
 
 // savePlan says what a save does to each rebuilt item.
@@ -234,7 +324,7 @@ func planReviewSave(ex reviewState, items []roster.ReviewItem, st *BuildStats) (
 		rb = appendRecordsJSON(rb[:0], it.Records)
 		payload := storedPayload(it.Payload)
 		step := saveStep{stored: ci, state: c.state, decision: c.decision,
-			changed: c.impact != it.Impact || c.hash != contentHash(&h, it.Kind, it.Source, it.Group, it.PersonID, rb, it.Title, payload)}
+			changed: c.rekeyed || c.impact != it.Impact || c.hash != contentHash(&h, it.Kind, it.Source, it.Group, it.PersonID, rb, it.Title, payload)}
 		if step.changed {
 			plan.changed++
 			st.Written++
@@ -295,7 +385,7 @@ func updateReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewSt
 		return err
 	}
 	defer ins.Close()
-	upd, err := tx.PrepareContext(ctx, `UPDATE review_items SET kind = ?, source = ?, grp = ?, person_id = ?, records = ?,
+	upd, err := tx.PrepareContext(ctx, `UPDATE review_items SET key = ?, kind = ?, source = ?, grp = ?, person_id = ?, records = ?,
 		title = ?, payload = ?, impact = ?, updated_run = ? WHERE id = ?`)
 	if err != nil {
 		return err
@@ -327,7 +417,7 @@ func updateReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewSt
 			ids[i] = c.id
 		}
 		if step.changed {
-			if _, err := upd.ExecContext(ctx, it.Kind, it.Source, it.Group, it.PersonID, string(rb), it.Title, payload,
+			if _, err := upd.ExecContext(ctx, it.Key, it.Kind, it.Source, it.Group, it.PersonID, string(rb), it.Title, payload,
 				it.Impact, runID, c.id); err != nil {
 				return fmt.Errorf("review item %s: %w", it.Key, err)
 			}
@@ -406,7 +496,7 @@ func freezeAll(ctx context.Context, tx *sql.Tx, freeze []int, ids map[int]int64,
 // reviewRowCols are the columns of a review item, as rewriteReviewItems
 // copies them.
 const reviewRowCols = `id, key, kind, state, source, grp, person_id, records, title, payload, impact, decision_id, version,
-	created_run, updated_run`
+	created_run, updated_run, second_look, assigned_to, round, held`
 
 // rewriteReviewItems applies a plan by emptying the table and writing it
 // again: the stored items that were rebuilt from memory, with their IDs,
@@ -414,6 +504,31 @@ const reviewRowCols = `id, key, kind, state, source, grp, person_id, records, ti
 // open ones now stale) by ID; then the new items, which get the next IDs
 // as they would in place.
 func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewState, plan savePlan, items []roster.ReviewItem) error {
+	return bulkReviewWrite(ctx, tx, func() error { return rewriteReviewItemsTx(ctx, tx, runID, ex, plan, items) })
+}
+
+// bulkReviewWrite runs a write of most of the queue without the triggers
+// that keep its counts and item sources row by row (at a million items
+// they would cost more than the write), then refills both at once and
+// puts the triggers back, in the same transaction.
+func bulkReviewWrite(ctx context.Context, tx *sql.Tx, write func() error) error {
+	for _, t := range reviewItemTriggers {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+t); err != nil {
+			return err
+		}
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	for _, q := range []string{refillQueueIndexesSQL, reviewItemTriggersSQL} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rewriteReviewItemsTx(ctx context.Context, tx *sql.Tx, runID int64, ex reviewState, plan savePlan, items []roster.ReviewItem) error {
 	for _, q := range []string{
 		`DROP TABLE IF EXISTS temp.review_keep`,
 		`CREATE TEMP TABLE review_keep AS SELECT ` + reviewRowCols + ` FROM main.review_items WHERE 0`,
@@ -438,10 +553,10 @@ func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewS
 		}
 	}
 	sort.Slice(rebuilt, func(i, j int) bool { return ex.rows[rebuilt[i]].id < ex.rows[rebuilt[j]].id })
-	if _, err := tx.ExecContext(ctx, `DELETE FROM main.review_items`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM main.review_items WHERE kind <> 'adjudication'`); err != nil {
 		return err
 	}
-	put, err := tx.PrepareContext(ctx, `INSERT INTO main.review_items(`+reviewRowCols+`) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	put, err := tx.PrepareContext(ctx, `INSERT INTO main.review_items(`+reviewRowCols+`) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
@@ -466,7 +581,8 @@ func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewS
 			updated = runID
 		}
 		if _, err := put.ExecContext(ctx, c.id, it.Key, it.Kind, step.state, it.Source, it.Group, it.PersonID, string(rb), it.Title,
-			payload, it.Impact, nullID(step.decision), version, c.createdRun, updated); err != nil {
+			payload, it.Impact, nullID(step.decision), version, c.createdRun, updated, c.secondLook, c.assignedTo, c.round,
+			c.held); err != nil {
 			return fmt.Errorf("review item %s: %w", it.Key, err)
 		}
 		if _, ok := ids[i]; ok {
@@ -476,7 +592,7 @@ func rewriteReviewItems(ctx context.Context, tx *sql.Tx, runID int64, ex reviewS
 	if _, err := tx.ExecContext(ctx, `INSERT INTO main.review_items(`+reviewRowCols+`)
 		SELECT id, key, kind, CASE state WHEN 'open' THEN 'stale' ELSE state END, source, grp, person_id, records, title, payload,
 			impact, decision_id, CASE state WHEN 'open' THEN version + 1 ELSE version END, created_run,
-			CASE state WHEN 'open' THEN ? ELSE updated_run END
+			CASE state WHEN 'open' THEN ? ELSE updated_run END, second_look, assigned_to, round, held
 		FROM temp.review_keep ORDER BY id`, runID); err != nil {
 		return err
 	}

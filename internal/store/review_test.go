@@ -406,7 +406,9 @@ func TestReviewItemCompletesPayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"explanation":{"weight":1.5,"fields":[]},"persons":["P-000001","P-000002"],"probability":0.7,` +
+	want := `{"clusters":[{"ref":"ipm@2025-06-01:1","person_id":"P-000001","records":[{"ref":"ipm@2025-06-01:1","name":"Həsənov Əli"}],"total":1},` +
+		`{"ref":"mhm@2025-05-01:7","person_id":"P-000002","records":[{"ref":"mhm@2025-05-01:7","name":"Гасанов Али"}],"total":1}],` +
+		`"explanation":{"weight":1.5,"fields":[]},"persons":["P-000001","P-000002"],"probability":0.7,` +
 		`"records":[{"ref":"ipm@2025-06-01:1","source":"ipm","edition":"2025-06-01","record_ref":"1","person_id":"P-000001",` +
 		`"fingerprint":"fp-ipm-1","name":"Həsənov Əli","birth_year":1985,"group":"journalist","location":"line 2","raw":"1;Həsənov Əli;1985"},` +
 		`{"ref":"mhm@2025-05-01:7","source":"mhm","edition":"2025-05-01","record_ref":"7","person_id":"P-000002",` +

@@ -42,10 +42,10 @@ func TestUsersAddCheckRemove(t *testing.T) {
 	if err != nil || len(users) != 1 || users[0].Name != "alice" {
 		t.Fatalf("Users=%v, %v", users, err)
 	}
-	if err := s.RemoveUser(ctx, "alice"); err != nil {
+	if err := s.RemoveUser(ctx, "", "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RemoveUser(ctx, "alice"); roster.ErrorCode(err) != roster.ENOTFOUND {
+	if err := s.RemoveUser(ctx, "", "alice"); roster.ErrorCode(err) != roster.ENOTFOUND {
 		t.Fatalf("RemoveUser twice: %v, want ENOTFOUND", err)
 	}
 	if err := s.CheckPassword(ctx, "alice", "correct horse"); err == nil {
@@ -106,7 +106,7 @@ func TestSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok3, _, _ := s.CreateSession(ctx, "alice")
-	if err := s.RemoveUser(ctx, "alice"); err != nil {
+	if err := s.RemoveUser(ctx, "", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Session(ctx, tok3); err == nil {

@@ -3,10 +3,10 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/roster-coalition/roster/internal/roster"
@@ -101,7 +101,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusBadRequest, name, "Enter your user name and password.")
 		return
 	}
-	if wait := s.limiter.blocked(name); wait > 0 {
+	wait, err := s.cfg.Users.LoginLocked(r.Context(), name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if wait > 0 {
 		s.renderLogin(w, r, http.StatusTooManyRequests, name,
 			"Too many failed attempts for this name: wait "+wait.Round(time.Second).String()+" and try again.")
 		return
@@ -111,12 +116,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.limiter.fail(name)
+		if err := s.cfg.Users.LoginFailed(r.Context(), name); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		s.cfg.Log.Warn("failed login", "user", name, "remote", r.RemoteAddr)
 		s.renderLogin(w, r, http.StatusUnauthorized, name, "Unknown user name or wrong password.")
 		return
 	}
-	s.limiter.reset(name)
+	if err := s.cfg.Users.LoginSucceeded(r.Context(), name); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	tok, sess, err := s.cfg.Users.CreateSession(r.Context(), name)
 	if err != nil {
 		s.fail(w, r, err)
@@ -148,58 +159,36 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// loginLimiter slows down password guessing: after 5 failures for a name,
-// that name is locked for a while, doubling with every further failure
-// (up to 15 minutes).
-type loginLimiter struct {
-	now func() time.Time
-	mu  sync.Mutex
-	m   map[string]*loginFailures
+// Roles, least to most.
+const (
+	roleViewer  = "viewer"
+	roleAnalyst = "analyst"
+	roleAdmin   = "admin"
+)
+
+// roleAtLeast reports whether a role has the rights of need.
+func roleAtLeast(role, need string) bool {
+	rank := map[string]int{roleViewer: 1, roleAnalyst: 2, roleAdmin: 3}
+	return rank[role] > 0 && rank[role] >= rank[need]
 }
 
-type loginFailures struct {
-	n     int
-	until time.Time
-}
-
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, m: map[string]*loginFailures{}}
-}
-
-func (l *loginLimiter) blocked(name string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.m[strings.ToLower(name)]
-	if f == nil {
-		return 0
-	}
-	if d := f.until.Sub(l.now()); d > 0 {
-		return d
-	}
-	return 0
-}
-
-func (l *loginLimiter) fail(name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.m) > 10000 { // a flood of made-up names: start over
-		l.m = map[string]*loginFailures{}
-	}
-	k := strings.ToLower(name)
-	f := l.m[k]
-	if f == nil {
-		f = &loginFailures{}
-		l.m[k] = f
-	}
-	f.n++
-	if f.n >= 5 {
-		d := 30 * time.Second << min(f.n-5, 5)
-		f.until = l.now().Add(min(d, 15*time.Minute))
+// need lets a request through only for a session whose role has the
+// rights of role (403 otherwise); it runs inside auth.
+func (s *Server) need(role string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sess := sessionFrom(r.Context())
+		if !roleAtLeast(sess.Role, role) {
+			what := map[string]string{roleAnalyst: "Only analysts and admins decide review items", roleAdmin: "Only admins manage accounts, scopes and settings"}[role]
+			s.renderError(w, r, http.StatusForbidden, fmt.Sprintf("%s; you (%s) are %s %s.", what, sess.User, article(sess.Role), sess.Role))
+			return
+		}
+		h(w, r)
 	}
 }
 
-func (l *loginLimiter) reset(name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.m, strings.ToLower(name))
+func article(role string) string {
+	if role == roleAdmin || role == roleAnalyst {
+		return "an"
+	}
+	return "a"
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/roster-coalition/roster/internal/names"
+	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
@@ -37,32 +39,80 @@ type fieldRow struct {
 
 type verdictButton struct {
 	Verdict, Label, Key, Hint string
+	Map                       bool // map:GROUP: a group is chosen beside it
 }
 
-var verdictButtons = []verdictButton{
-	{roster.VerdictSame, "Same person", "s", "the records are one person"},
-	{roster.VerdictDifferent, "Different people", "d", "the records are different people"},
-	{roster.VerdictUnsure, "Unsure", "u", "needs more research; keep it visible"},
-	{roster.VerdictDismiss, "Dismiss", "x", "not a real doubt"},
+// buttons are the verdicts an item of a kind offers, with what each
+// means for that kind.
+func buttons(kind string, pair bool) []verdictButton {
+	var out []verdictButton
+	for _, v := range roster.Verdicts(kind, pair) {
+		b := verdictButton{Verdict: v, Label: verdictLabel(v), Key: verdictKeys[v], Hint: verdictHint(kind, v), Map: v == roster.VerdictMap}
+		out = append(out, b)
+	}
+	return out
 }
+
+// adjudicationView is what an adjudication item shows: the item it
+// settles and the two blind decisions that disagree.
+type adjudicationView struct {
+	ItemID int64
+	Kind   string
+	Votes  []struct {
+		User, Verdict, Reason, At string
+	}
+	// Barred says the analyst looking voted on it (only a third analyst
+	// or an admin adjudicates).
+	Barred bool
+}
+
+// An item shows up to maxSideBySide records side by side, each field
+// compared across them; one with more lists the first maxListed.
+const (
+	maxSideBySide = 8
+	maxListed     = 100
+)
 
 type itemView struct {
-	Item       roster.ReviewItem
-	Query      string // the queue filter, carried in links and forms
-	Prev, Next int64
-	Position   int // 1-based place in the filtered queue, 0 when not in it
-	Count      int
-	Columns    []column
-	Rows       []fieldRow
-	Expl       explanation
-	Extra      []keyValue // payload fields not shown elsewhere
-	History    []AuditEntry
-	Current    *AuditEntry // the decision in force, if decided
-	Buttons    []verdictButton
-	Error      string // a refused decision (conflict, invalid)
-	Verdict    string // what the analyst tried (kept on error)
-	Reason     string
-	Flash      *flash
+	Item        roster.ReviewItem
+	Listed      []column // the records, when too many to set side by side
+	MoreRecords int      // records beyond the Listed
+	Query       string   // the queue filter, carried in links and forms
+	Prev, Next  int64
+	Columns     []column
+	Rows        []fieldRow
+	Expl        explanation
+	Why         string // why a pair is in the queue, in words
+	Extra       []keyValue
+	History     []AuditEntry
+	Current     *AuditEntry // the decision in force, if decided
+	Buttons     []verdictButton
+	Groups      []option // for map:GROUP
+	Analysts    []string // for assigning a second look
+	Error       string   // a refused decision (conflict, invalid)
+	Verdict     string   // what the analyst tried (kept on error)
+	Reason      string
+	Flash       *flash
+	MaxReason   int
+	// CanDecide says the analyst's role lets them decide (a viewer
+	// reads); Double says the kind is under blind double review, and
+	// MyVote is the analyst's own decision waiting for a second one.
+	CanDecide    bool
+	Double       bool
+	MyVote       *Vote
+	Adjudication *adjudicationView
+	Scope        *scopeView
+}
+
+// scopeView is what a scope item shows: what the list would be asked.
+type scopeView struct {
+	Omissions int
+	Gaps      []string
+	Examples  []struct {
+		PersonID string   `json:"person_id"`
+		Name     string   `json:"name"`
+		ListedBy []string `json:"listed_by"`
+	}
 }
 
 func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
@@ -80,40 +130,137 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 	if err != nil {
 		return nil, err
 	}
-	it, err := s.cfg.Queue.ReviewItem(r.Context(), id)
+	ctx := r.Context()
+	it, err := s.cfg.Queue.ReviewItem(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	sess := sessionFrom(ctx)
 	f := filterFrom(r)
-	v := &itemView{Item: it, Query: f.query(), Buttons: verdictButtons}
-	if items, err := s.queueItems(r, f); err == nil {
-		v.Count = len(items)
-		for i, x := range items {
-			if x.ID == id {
-				v.Position = i + 1
-				if i > 0 {
-					v.Prev = items[i-1].ID
-				}
-				if i+1 < len(items) {
-					v.Next = items[i+1].ID
-				}
+	v := &itemView{Item: it, Query: f.query(), MaxReason: roster.MaxReason, CanDecide: roleAtLeast(sess.Role, roleAnalyst)}
+	if checkFilter(f) == nil {
+		if v.Prev, v.Next, err = s.cfg.Queue.Neighbours(ctx, f, it); err != nil {
+			return nil, err
+		}
+	}
+	kind := it.Kind
+	if it.Kind == roster.KindAdjudication {
+		v.Adjudication = decodeAdjudication(it.Payload)
+		if v.Adjudication != nil {
+			kind = v.Adjudication.Kind
+			for _, x := range v.Adjudication.Votes {
+				v.Adjudication.Barred = v.Adjudication.Barred || (x.User == sess.User && sess.Role != roleAdmin)
 			}
 		}
-		if v.Position == 0 && len(items) > 0 {
-			v.Next = items[0].ID
+	}
+	v.Buttons = buttons(kind, len(it.Records) == 2)
+	v.Groups = options(roster.Groups, groupLabel, "")
+	if len(it.Records) <= maxSideBySide {
+		for _, ref := range it.Records {
+			v.Columns = append(v.Columns, s.column(r, ref))
+		}
+		s.payloadRecords(it.Payload, v.Columns)
+		v.Rows = sideBySide(v.Columns)
+	} else {
+		// A group gap or an unknown label names many records: listed,
+		// not compared.
+		for i, ref := range it.Records {
+			if i == maxListed {
+				v.MoreRecords = len(it.Records) - maxListed
+				break
+			}
+			c := column{Ref: ref}
+			if rr, err := roster.ParseRef(ref); err == nil {
+				if rec, err := s.cfg.Registry.FindRecord(ctx, rr); err == nil {
+					c.Found, c.Record = true, rec
+				}
+			}
+			v.Listed = append(v.Listed, c)
 		}
 	}
-	for _, ref := range it.Records {
-		v.Columns = append(v.Columns, s.column(r, ref))
-	}
-	s.payloadRecords(it.Payload, v.Columns)
-	v.Rows = sideBySide(v.Columns)
 	v.Expl, v.Extra = decodePayload(it.Payload)
+	if kind == roster.KindMatch || kind == roster.KindDuplicate {
+		v.Why = whyPair(it, kind)
+	}
+	if it.Kind == roster.KindScope {
+		v.Scope = decodeScope(it.Payload)
+	}
 	v.History = s.itemHistory(r, id)
 	if it.State == "decided" {
 		v.Current = lastDecision(v.History)
 	}
+	double, err := s.cfg.Queue.DoubleReviewKinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v.Double = slices.Contains(double, it.Kind)
+	if v.Double && it.State == "open" {
+		if mv, ok, err := s.cfg.Queue.MyVote(ctx, it, sess.User); err != nil {
+			return nil, err
+		} else if ok {
+			v.MyVote = &mv
+		}
+	}
+	if v.CanDecide && it.State == "open" {
+		accounts, err := s.cfg.Users.Accounts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accounts {
+			if roleAtLeast(a.Role, roleAnalyst) {
+				v.Analysts = append(v.Analysts, a.Name)
+			}
+		}
+	}
 	return v, nil
+}
+
+func decodeAdjudication(payload string) *adjudicationView {
+	var p struct {
+		ItemID   int64  `json:"item_id"`
+		ItemKind string `json:"item_kind"`
+		Votes    []struct {
+			User, Verdict, Reason, At string
+		} `json:"votes"`
+	}
+	if json.Unmarshal([]byte(payload), &p) != nil || p.ItemID == 0 {
+		return nil
+	}
+	return &adjudicationView{ItemID: p.ItemID, Kind: p.ItemKind, Votes: p.Votes}
+}
+
+func decodeScope(payload string) *scopeView {
+	var v scopeView
+	var p struct {
+		Omissions int      `json:"omissions"`
+		Gaps      []string `json:"gaps"`
+	}
+	if json.Unmarshal([]byte(payload), &p) != nil || json.Unmarshal([]byte(payload), &v) != nil {
+		return nil
+	}
+	v.Omissions, v.Gaps = p.Omissions, p.Gaps
+	return &v
+}
+
+// whyPair says in words why a pair item is in the queue (see
+// review.WhyPair), from its completed payload.
+func whyPair(it roster.ReviewItem, kind string) string {
+	var p struct {
+		Probability *float64 `json:"probability"`
+		Explanation struct {
+			Reason      string  `json:"reason"`
+			Probability float64 `json:"probability"`
+		} `json:"explanation"`
+		Clusters []review.PairCluster `json:"clusters"`
+	}
+	if json.Unmarshal([]byte(it.Payload), &p) != nil {
+		return ""
+	}
+	prob := p.Explanation.Probability
+	if p.Probability != nil {
+		prob = *p.Probability
+	}
+	return review.WhyPair(kind, p.Explanation.Reason, prob, p.Clusters, nil)
 }
 
 func (s *Server) column(r *http.Request, ref string) column {
@@ -264,31 +411,29 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	verdict := r.PostFormValue("verdict")
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	f := filterFrom(r)
-	// Where to go next: the item after this one in the same queue.
-	next := int64(0)
-	if items, err := s.queueItems(r, f); err == nil {
-		for i, x := range items {
-			if x.ID == id && i+1 < len(items) {
-				next = items[i+1].ID
-			}
-		}
-		if next == 0 {
-			for _, x := range items {
-				if x.ID != id && x.State == "open" {
-					next = x.ID
-					break
-				}
-			}
-		}
+	if verdict == roster.VerdictMap {
+		verdict += ":" + r.PostFormValue("group")
 	}
-	err = validVerdict(verdict)
-	if err == nil && reason == "" {
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	assign := strings.TrimSpace(r.PostFormValue("assign"))
+	f := filterFrom(r)
+	ctx := r.Context()
+	user := sessionFrom(ctx).User
+	// Where to go next: the item after this one in the same queue, read
+	// before the decision moves it.
+	var next int64
+	if it, err := s.cfg.Queue.ReviewItem(ctx, id); err == nil && checkFilter(f) == nil {
+		_, next, _ = s.cfg.Queue.Neighbours(ctx, f, it)
+	}
+	if reason == "" {
 		err = roster.Errorf(roster.EINVALID, "give a reason for the decision")
 	}
+	var out Outcome
 	if err == nil {
-		_, err = s.cfg.Queue.DecideItem(r.Context(), id, version, verdict, reason, sessionFrom(r.Context()).User)
+		out, err = s.cfg.Queue.DecideItem(ctx, id, version, verdict, reason, user)
+	}
+	if err == nil && assign != "" && verdict == roster.VerdictUnsure {
+		err = s.cfg.Queue.AssignItem(ctx, id, assign, user)
 	}
 	if err != nil {
 		code := status(err)
@@ -307,26 +452,37 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, code, "item", fmt.Sprintf("Item %d", id), v)
 		return
 	}
-	s.cfg.Log.Info("decision", "item", id, "verdict", verdict, "by", sessionFrom(r.Context()).User)
+	s.cfg.Log.Info("decision", "item", id, "verdict", verdict, "outcome", out.Outcome, "by", user)
 	q := url.Values{}
 	if fq := f.query(); fq != "" {
 		q, _ = url.ParseQuery(fq)
 	}
 	q.Set("decided", strconv.FormatInt(id, 10))
+	q.Set("outcome", out.Outcome)
+	if out.Adjudication != 0 {
+		q.Set("adjudication", strconv.FormatInt(out.Adjudication, 10))
+	}
 	to := "/queue?" + q.Encode()
-	if next != 0 {
+	switch {
+	case out.Outcome == "unsure":
+		// The item stays open: back to it, marked for a second look.
+		to = fmt.Sprintf("/items/%d?%s", id, q.Encode())
+	case next != 0:
 		to = fmt.Sprintf("/items/%d?%s", next, q.Encode())
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-func validVerdict(v string) error {
-	for _, b := range verdictButtons {
-		if b.Verdict == v {
-			return nil
-		}
+func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
+	id, err := itemID(r)
+	if err == nil {
+		err = s.cfg.Queue.AssignItem(r.Context(), id, strings.TrimSpace(r.PostFormValue("assign")), sessionFrom(r.Context()).User)
 	}
-	return roster.Errorf(roster.EINVALID, "verdict %q: want same, different, unsure or dismiss", v)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, withQuery(fmt.Sprintf("/items/%d", id), filterFrom(r).query()), http.StatusSeeOther)
 }
 
 func (s *Server) undo(w http.ResponseWriter, r *http.Request) {

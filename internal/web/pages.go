@@ -3,8 +3,10 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/roster-coalition/roster/internal/roster"
@@ -31,9 +33,10 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	personID := ""
-	if persons, err := s.cfg.Registry.Persons(r.Context()); err == nil {
-		personID = personIndex(persons)[recKey(rec.Source, rec.Edition, rec.Ref)]
+	personID, err := s.cfg.Registry.PersonOf(r.Context(), roster.RecordRef{Source: rec.Source, Edition: rec.Edition, Ref: rec.Ref})
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if !policy.Named(personID) {
 		s.fail(w, r, roster.Errorf(roster.ENOTFOUND, "no record %s for the %s audience", ref, policy.Audience))
@@ -47,18 +50,10 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 	}{rec, recKey(rec.Source, rec.Edition, rec.Ref), personID})
 }
 
-// personIndex maps each member record (source@edition:ref) to its person.
-func personIndex(persons []roster.Person) map[string]string {
-	m := map[string]string{}
-	for _, p := range persons {
-		for _, x := range p.Members {
-			m[recKey(x.Source, x.Edition, x.Ref)] = p.ID
-		}
-	}
-	return m
-}
-
 // ---- person ----
+
+// personItems caps the review items a person page lists.
+const personItems = 100
 
 type memberView struct {
 	Key    string
@@ -139,76 +134,76 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		v.Listings = append(v.Listings, l)
 	}
 	// Decisions that touch the person's records, and the review items
-	// about the person; then their whole history from the audit log.
-	decs, err := s.cfg.Registry.Decisions(ctx)
+	// about the person or their records; then their history from the
+	// audit log. Each read goes through an index.
+	refs := make([]string, 0, len(mine))
+	for k := range mine {
+		refs = append(refs, k)
+	}
+	sort.Strings(refs)
+	decs, err := s.cfg.Registry.DecisionsAbout(ctx, refs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	decIDs, itemIDs := map[int64]bool{}, map[int64]bool{}
+	var decIDs, itemIDs []int64
 	for _, d := range decs {
-		if mine[recKey(d.A.Source, d.A.Edition, d.A.Ref)] || mine[recKey(d.B.Source, d.B.Edition, d.B.Ref)] {
-			v.Decisions = append(v.Decisions, d)
-			decIDs[d.ID] = true
-			if d.ItemID != 0 {
-				itemIDs[d.ItemID] = true
-			}
+		v.Decisions = append(v.Decisions, d)
+		decIDs = append(decIDs, d.ID)
+		if d.ItemID != 0 {
+			itemIDs = append(itemIDs, d.ItemID)
 		}
 	}
-	items, err := s.cfg.Queue.ReviewItems(ctx, QueueFilter{State: "all"})
+	items, err := s.cfg.Queue.ItemsAbout(ctx, p.ID, refs, personItems)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	for _, it := range items {
-		about := it.PersonID == p.ID
-		for _, ref := range it.Records {
-			if mine[ref] {
-				about = true
-			}
-		}
-		if about {
-			v.Items = append(v.Items, it)
-			itemIDs[it.ID] = true
-		}
+		v.Items = append(v.Items, it)
+		itemIDs = append(itemIDs, it.ID)
 	}
-	audit, err := s.cfg.Queue.Audit(ctx)
-	if err != nil {
+	if v.Audit, err = s.cfg.Queue.AuditAbout(ctx, itemIDs, decIDs); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	for _, a := range audit {
-		if decIDs[a.DecisionID] || itemIDs[a.ItemID] {
-			v.Audit = append(v.Audit, a)
-		}
 	}
 	s.render(w, r, http.StatusOK, "person", "Person "+p.ID, v)
 }
 
 // ---- audit ----
 
+// auditPageSize is how many entries a page of the audit log shows.
+const auditPageSize = 100
+
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
-	entries, err := s.cfg.Queue.Audit(r.Context())
+	actor := strings.TrimSpace(r.URL.Query().Get("actor"))
+	var before int64
+	if b := r.URL.Query().Get("before"); b != "" {
+		var err error
+		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
+			s.fail(w, r, roster.Errorf(roster.EINVALID, "before %q: not an entry number", b))
+			return
+		}
+	}
+	entries, more, err := s.cfg.Queue.AuditPage(r.Context(), actor, before, auditPageSize)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	entries = slices.Clone(entries)
-	slices.Reverse(entries) // newest first
-	actor := strings.TrimSpace(r.URL.Query().Get("actor"))
-	if actor != "" {
-		entries = slices.DeleteFunc(entries, func(e AuditEntry) bool { return e.Actor != actor })
-	}
-	const max = 1000
-	more := 0
-	if len(entries) > max {
-		more, entries = len(entries)-max, entries[:max]
+	older := ""
+	if more && len(entries) > 0 {
+		q := url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}
+		if actor != "" {
+			q.Set("actor", actor)
+		}
+		older = "/audit?" + q.Encode()
 	}
 	s.render(w, r, http.StatusOK, "audit", "Audit log", struct {
 		Entries []AuditEntry
 		Actor   string
-		More    int
-	}{entries, actor, more})
+		Older   string
+		Paged   bool
+	}{entries, actor, older, before != 0})
 }
 
 // ---- sources ----
@@ -227,6 +222,8 @@ type sourcesView struct {
 	Registry bool // a clustering exists
 	Persons  int
 	Chart    chart
+	Groups   []option // for the scope form
+	Admin    bool     // the analyst may set scopes
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
@@ -236,36 +233,14 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	persons, err := s.cfg.Registry.Persons(ctx)
+	tally, ok, err := s.cfg.Registry.Tally(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := sourcesView{Sources: srcs, Registry: len(persons) > 0, Persons: len(persons)}
-	// The registry's tally: a person counts in every group one of their
-	// records gives.
-	reg := map[string]int{}
-	if len(persons) > 0 {
-		recs, err := s.cfg.Registry.AllRecords(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		grp := map[string]string{}
-		for _, x := range recs {
-			grp[recKey(x.Source, x.Edition, x.Ref)] = x.Group
-		}
-		for _, p := range persons {
-			seen := map[string]bool{}
-			for _, m := range p.Members {
-				g := grp[recKey(m.Source, m.Edition, m.Ref)]
-				if !seen[g] {
-					seen[g] = true
-					reg[g]++
-				}
-			}
-		}
-	}
+	v := sourcesView{Sources: srcs, Registry: ok, Persons: tally.Persons, Groups: options(roster.Groups, groupLabel, ""),
+		Admin: sessionFrom(ctx).Role == roleAdmin}
+	reg := tally.Groups
 	var latest []EditionInfo
 	for _, src := range srcs {
 		if n := len(src.Editions); n > 0 {
@@ -312,6 +287,31 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "sources", "Sources", v)
 }
 
+// setScope declares (or clears) a source's scope from the sources page.
+func (s *Server) setScope(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	by := sessionFrom(r.Context()).User
+	var err error
+	if r.PostFormValue("clear") == "1" {
+		err = s.cfg.Registry.ClearScope(r.Context(), by, slug, "")
+	} else {
+		sc := ScopeInfo{Source: slug, Comprehensive: r.PostFormValue("all") == "1", Groups: r.PostForm["groups"],
+			From: strings.TrimSpace(r.PostFormValue("from")), To: strings.TrimSpace(r.PostFormValue("to")),
+			Country: strings.TrimSpace(r.PostFormValue("country")), Note: strings.TrimSpace(r.PostFormValue("note"))}
+		for _, c := range strings.Split(r.PostFormValue("cases"), "\n") {
+			if c = strings.TrimSpace(c); c != "" {
+				sc.Cases = append(sc.Cases, c)
+			}
+		}
+		err = s.cfg.Registry.SetScope(r.Context(), by, sc)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sources?scoped="+url.QueryEscape(slug)+"#src-"+url.PathEscape(slug), http.StatusSeeOther)
+}
+
 // chart is a grouped horizontal bar chart drawn by the server as SVG
 // (presentation attributes only: the CSP allows no inline style).
 type chart struct {
@@ -321,6 +321,7 @@ type chart struct {
 	Groups        []chartGroup
 	Ticks         []tick
 	AxisY         float64
+	AxisTop       float64 // where the grid lines start (below the legend)
 }
 
 type legendItem struct {
@@ -353,7 +354,9 @@ type tick struct {
 	Label string
 }
 
-// barChart lays the tallies out: one band per group, one bar per series.
+// barChart lays the tallies out: the legend first (above the bars, so
+// that a reader meets it before a screen of bars), then one band per
+// group with one bar per series, each bar labelled with its count.
 func barChart(series []string, rows []tallyRow) chart {
 	const (
 		labelW  = 200.0
@@ -361,9 +364,26 @@ func barChart(series []string, rows []tallyRow) chart {
 		barH    = 12.0
 		gap     = 2.0
 		bandPad = 14.0
-		top     = 8.0
 	)
 	c := chart{LabelW: labelW, Width: labelW + plotW + 60}
+	// The legend, in rows across the plot.
+	ly := 14.0
+	x := labelW
+	for i, sname := range series {
+		li := legendItem{Label: sname, Class: fmt.Sprintf("s%d", i%8), Series: i}
+		if sname == "registry" {
+			li.Class = "sreg"
+			li.Label = "unified registry"
+		}
+		w := 16 + float64(len([]rune(li.Label)))*7.2 + 20
+		if x+w > c.Width && x > labelW {
+			x, ly = labelW, ly+20
+		}
+		li.X, li.Y, li.TextX, li.TextY = x, ly-10, x+16, ly
+		c.Legend = append(c.Legend, li)
+		x += w
+	}
+	top := ly + 24
 	max := 1
 	for _, row := range rows {
 		for _, n := range row.Counts {
@@ -391,25 +411,12 @@ func barChart(series []string, rows []tallyRow) chart {
 		y += bandH + bandPad
 	}
 	c.AxisY = y - bandPad/2
+	c.AxisTop = top - bandPad/2
 	step := niceStep(max)
 	for n := 0; n <= max; n += step {
 		c.Ticks = append(c.Ticks, tick{X: labelW + float64(n)*scale, Label: fmt.Sprint(n)})
 	}
-	ly := c.AxisY + 34
-	x := labelW
-	for i, sname := range series {
-		li := legendItem{Label: sname, Class: fmt.Sprintf("s%d", i%8), X: x, Y: ly - 10, TextX: x + 16, TextY: ly, Series: i}
-		if sname == "registry" {
-			li.Class = "sreg"
-			li.Label = "unified registry"
-		}
-		c.Legend = append(c.Legend, li)
-		x += 16 + float64(len([]rune(li.Label)))*7.2 + 20
-		if x > c.Width-120 {
-			x, ly = labelW, ly+20
-		}
-	}
-	c.Height = ly + 12
+	c.Height = c.AxisY + 22
 	return c
 }
 

@@ -159,6 +159,7 @@ func decodePayload(payload string) (explanation, []keyValue) {
 				b.Weight, _ = num(x)
 			}
 			if b.Field != "" {
+				b.Field = fieldLabel(b.Field)
 				ex.Bars = append(ex.Bars, b)
 			}
 		}
@@ -204,12 +205,38 @@ func decodePayload(payload string) (explanation, []keyValue) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if shown[k] || k == "a" || k == "b" || k == "records" || k == "sides" || k == "record_a" || k == "record_b" {
+		if shown[k] || hiddenKeys[k] {
 			continue
 		}
-		extra = append(extra, keyValue{Key: strings.ReplaceAll(k, "_", " "), Value: flat(m[k])})
+		v := flat(m[k])
+		if b, ok := m[k].(bool); ok {
+			v = map[bool]string{true: "yes", false: "no"}[b]
+		}
+		if o, ok := m[k].(map[string]any); ok {
+			var parts []string
+			for _, kk := range sortedKeysAny(o) {
+				parts = append(parts, kk+": "+flat(o[kk]))
+			}
+			v = strings.Join(parts, "; ")
+		}
+		extra = append(extra, keyValue{Key: fieldLabel(k), Value: v})
 	}
 	return ex, extra
+}
+
+// hiddenKeys are payload keys the item page shows elsewhere (or that only
+// the program reads).
+var hiddenKeys = map[string]bool{"a": true, "b": true, "records": true, "record": true, "sides": true, "record_a": true,
+	"record_b": true, "clusters": true, "votes": true, "item_id": true, "item_kind": true, "item_key": true, "round": true,
+	"examples": true, "persons": true}
+
+func sortedKeysAny(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // layoutBars scales the bars to the largest weight.

@@ -1,9 +1,8 @@
-package web
+package web_test
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,75 +11,25 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/audience"
+	"github.com/roster-coalition/roster/internal/roster"
+	"github.com/roster-coalition/roster/internal/web"
+	"github.com/roster-coalition/roster/internal/webstore"
 )
 
-// fakePrivacy keeps marks in memory and resolves them like the store.
-type fakePrivacy struct {
-	mu   sync.Mutex
-	log  []audience.Mark
-	next int64
-}
-
-func (p *fakePrivacy) marks() audience.Marks {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return audience.Resolve(p.log, audience.Lineage{})
-}
-
-func (p *fakePrivacy) PersonPrivacy(_ context.Context, id string) (PersonPrivacy, error) {
-	pp, ok := p.marks().Person(id)
-	if !ok {
-		return PersonPrivacy{}, nil
-	}
-	return PersonPrivacy{Private: true, How: pp.String(), Reason: pp.Mark.Reason, AskedBy: pp.Mark.AskedBy, By: pp.Mark.By}, nil
-}
-
-func (p *fakePrivacy) add(m audience.Mark) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.next++
-	m.ID = p.next
-	p.log = append(p.log, m)
-}
-
-func (p *fakePrivacy) MarkPerson(_ context.Context, id, reason, askedBy, by string) error {
-	p.add(audience.Mark{Action: audience.ActionMark, PersonID: id, Reason: reason, AskedBy: askedBy, By: by})
-	return nil
-}
-
-func (p *fakePrivacy) UnmarkPerson(_ context.Context, id, reason, by string) error {
-	p.add(audience.Mark{Action: audience.ActionUnmark, PersonID: id, Reason: reason, By: by})
-	return nil
-}
-
-func (p *fakePrivacy) Policy(_ context.Context, a audience.Audience) (audience.Policy, error) {
-	return audience.New(a, p.marks()), nil
-}
-
-// privacyServer is the fixture's UI with privacy marks, a role per
-// user, a health check and request logs, served over TLS or not.
-func privacyServer(t *testing.T, useTLS bool, health func(context.Context) error, logs io.Writer) (*fixture, *fakePrivacy) {
+// privacyServer is the fixture's UI served over TLS or not, with request
+// logs written to logs (when not nil), as roster serve wires it.
+func privacyServer(t *testing.T, useTLS bool, logs io.Writer) *fixture {
 	t.Helper()
 	f := newFixture(t)
-	priv := &fakePrivacy{}
-	f.users.pw["victor"] = "victor-password"
-	role := func(s Session) string {
-		if s.User == "victor" {
-			return audience.RoleViewer
-		}
-		return audience.RoleAnalyst
-	}
-	s, err := New(Config{Queue: f.queue, Users: f.users, Registry: f.reg, Privacy: priv, Role: role, Health: health,
-		Now: func() time.Time { return time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC) }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := webstore.New(f.s, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var h http.Handler = s
 	if logs != nil {
-		h = LogRequests(slog.New(slog.NewJSONHandler(logs, nil)), s)
+		h = web.LogRequests(slog.New(slog.NewJSONHandler(logs, nil)), h)
 	}
 	f.srv.Close()
 	if useTLS {
@@ -89,7 +38,7 @@ func privacyServer(t *testing.T, useTLS bool, health func(context.Context) error
 		f.srv = httptest.NewServer(h)
 	}
 	t.Cleanup(f.srv.Close)
-	return f, priv
+	return f
 }
 
 func (f *fixture) tlsClient(t *testing.T) *client {
@@ -98,20 +47,25 @@ func (f *fixture) tlsClient(t *testing.T) *client {
 	return c
 }
 
+// pid is the person of a record reference.
+func (f *fixture) pid(ref string) string {
+	f.t.Helper()
+	r, _ := roster.ParseRef(ref)
+	p, err := f.s.PersonOf(context.Background(), r)
+	if err != nil || p == "" {
+		f.t.Fatalf("person of %s: %q %v", ref, p, err)
+	}
+	return p
+}
+
 func TestHealthz(t *testing.T) {
-	var fail bool
-	f, _ := privacyServer(t, false, func(context.Context) error {
-		if fail {
-			return errors.New("database is locked")
-		}
-		return nil
-	}, nil)
+	f := privacyServer(t, false, nil)
 	c := f.client(t)
 	if r := c.get("/healthz"); r.Code != 200 || r.Body != `{"status":"ok"}`+"\n" {
 		t.Errorf("healthz = %d %q", r.Code, r.Body)
 	}
-	fail = true
-	if r := c.get("/healthz"); r.Code != 503 || strings.Contains(r.Body, "locked") {
+	f.s.Close() // the database goes away
+	if r := c.get("/healthz"); r.Code != 503 || strings.Contains(r.Body, "closed") {
 		t.Errorf("failing healthz = %d %q; want 503 without the error's text", r.Code, r.Body)
 	}
 }
@@ -120,7 +74,7 @@ func TestHealthz(t *testing.T) {
 // the session cookie is Secure (and still HttpOnly, SameSite=Strict);
 // over plain HTTP (loopback) there is no HSTS.
 func TestHTTPSHeadersAndCookies(t *testing.T) {
-	f, _ := privacyServer(t, true, nil, nil)
+	f := privacyServer(t, true, nil)
 	c := f.tlsClient(t)
 	for _, path := range []string{"/login", "/healthz", "/static/app.css", "/queue"} {
 		r := c.get(path)
@@ -130,7 +84,7 @@ func TestHTTPSHeadersAndCookies(t *testing.T) {
 	}
 	r := c.post("/login", url.Values{"name": {"alice"}, "password": {"alice-password"}})
 	ck := r.Header.Get("Set-Cookie")
-	for _, want := range []string{CookieName + "=", "HttpOnly", "Secure", "SameSite=Strict"} {
+	for _, want := range []string{web.CookieName + "=", "HttpOnly", "Secure", "SameSite=Strict"} {
 		if !strings.Contains(ck, want) {
 			t.Errorf("login cookie %q lacks %s", ck, want)
 		}
@@ -140,7 +94,7 @@ func TestHTTPSHeadersAndCookies(t *testing.T) {
 		t.Errorf("logout cookie %q is not Secure", ck)
 	}
 
-	plain, _ := privacyServer(t, false, nil, nil)
+	plain := privacyServer(t, false, nil)
 	if r := plain.client(t).get("/login"); r.Header.Get("Strict-Transport-Security") != "" {
 		t.Error("HSTS over plain HTTP")
 	}
@@ -150,11 +104,17 @@ func TestHTTPSHeadersAndCookies(t *testing.T) {
 // refused the internal one; an analyst gets internal; a private person's
 // record is not shown to the public audience.
 func TestViewerAudience(t *testing.T) {
-	f, priv := privacyServer(t, false, nil, nil)
-	priv.add(audience.Mark{Action: audience.ActionMark, Source: "ipm", Column: "Phone", Reason: "contact data", By: "alice"})
-	priv.add(audience.Mark{Action: audience.ActionMark, PersonID: "P-000003", Reason: "family asked", By: "alice"})
+	f := privacyServer(t, false, nil)
+	ctx := context.Background()
+	svc := app.New(f.s, now)
+	if _, err := svc.MarkPrivate(ctx, app.PrivacyRequest{Source: "ipm", Column: "Phone", Reason: "contact data", By: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.MarkPrivate(ctx, app.PrivacyRequest{PersonID: f.pid("ipm@2025-06-01:2"), Reason: "family asked", By: "alice"}); err != nil {
+		t.Fatal(err)
+	}
 	viewer := f.client(t)
-	viewer.login("victor", "victor-password")
+	viewer.login("vera")
 	ref := "/record?ref=" + url.QueryEscape("ipm@2025-06-01:1")
 	raw := "Həsənov Əli Vaqif oğlu;1985"
 	if r := viewer.get(ref + "&audience=internal"); r.Code != http.StatusForbidden || !strings.Contains(r.Body, "cannot ask for the internal audience") {
@@ -167,46 +127,57 @@ func TestViewerAudience(t *testing.T) {
 		t.Errorf("viewer, public, a private person's record: %d; want 404", r.Code)
 	}
 	analyst := f.client(t)
-	analyst.login("alice", "alice-password")
+	analyst.login("bob")
 	if r := analyst.get(ref); r.Code != 200 || !strings.Contains(r.Body, raw) {
 		t.Errorf("analyst, default (internal): %d, raw row shown: %v", r.Code, strings.Contains(r.Body, raw))
 	}
 }
 
 func TestMarkPrivateInTheUI(t *testing.T) {
-	f, priv := privacyServer(t, false, nil, nil)
+	f := privacyServer(t, false, nil)
+	ctx := context.Background()
+	p1, p2 := f.pid("ipm@2025-06-01:1"), f.pid("ipm@2025-06-01:3")
 	c := f.client(t)
-	c.login("alice", "alice-password")
-	page := c.get("/persons/P-000001")
+	c.login("bob")
+	page := c.get("/persons/" + p1)
 	if !strings.Contains(page.Body, "Named in public exports.") || !strings.Contains(page.Body, "Mark private") {
 		t.Fatalf("person page has no privacy form:\n%s", page.Body)
 	}
 	tok := csrf(t, page.Body)
-	if r := c.post("/persons/P-000001/privacy", url.Values{"csrf": {tok}, "action": {"mark"}}); r.Code != http.StatusBadRequest {
+	if r := c.post("/persons/"+p1+"/privacy", url.Values{"csrf": {tok}, "action": {"mark"}}); r.Code != http.StatusBadRequest {
 		t.Errorf("mark without a reason: %d", r.Code)
 	}
-	if r := c.post("/persons/P-000001/privacy", url.Values{"action": {"mark"}, "reason": {"x"}}); r.Code != http.StatusForbidden {
+	if r := c.post("/persons/"+p1+"/privacy", url.Values{"action": {"mark"}, "reason": {"x"}}); r.Code != http.StatusForbidden {
 		t.Errorf("mark without the CSRF token: %d", r.Code)
 	}
-	r := c.post("/persons/P-000001/privacy", url.Values{"csrf": {tok}, "action": {"mark"}, "reason": {"the family asked"}, "asked_by": {"his mother"}})
+	r := c.post("/persons/"+p1+"/privacy", url.Values{"csrf": {tok}, "action": {"mark"}, "reason": {"the family asked"}, "asked_by": {"his mother"}})
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("mark: %d %s", r.Code, r.Body)
 	}
-	if _, ok := priv.marks().Person("P-000001"); !ok {
+	marks, err := app.New(f.s, now).Marks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp, ok := marks.Person(p1)
+	if !ok {
 		t.Fatal("the mark was not recorded")
 	}
-	if page := c.get("/persons/P-000001"); !strings.Contains(page.Body, "<strong>Private</strong> (marked)") || !strings.Contains(page.Body, "asked by his mother") {
+	if pp.Mark.By != "bob" {
+		t.Errorf("marked by %q; want the session's user", pp.Mark.By)
+	}
+	if page := c.get("/persons/" + p1); !strings.Contains(page.Body, "<strong>Private</strong> (marked)") || !strings.Contains(page.Body, "asked by his mother") {
 		t.Errorf("person page after the mark:\n%s", page.Body)
 	}
-	if priv.log[0].By != "alice" {
-		t.Errorf("marked by %q; want the session's user", priv.log[0].By)
-	}
 	viewer := f.client(t)
-	viewer.login("victor", "victor-password")
-	vt := csrf(t, viewer.get("/persons/P-000002").Body)
-	if r := viewer.post("/persons/P-000002/privacy", url.Values{"csrf": {vt}, "action": {"mark"}, "reason": {"x"}}); r.Code != http.StatusForbidden {
+	viewer.login("vera")
+	vt := csrf(t, viewer.get("/persons/"+p2).Body)
+	if r := viewer.post("/persons/"+p2+"/privacy", url.Values{"csrf": {vt}, "action": {"mark"}, "reason": {"x"}}); r.Code != http.StatusForbidden {
 		t.Errorf("a viewer marking: %d; want 403", r.Code)
 	}
+	if _, ok := marks.Person(p2); ok {
+		t.Error("the viewer's mark was recorded")
+	}
+	_ = audience.Internal
 }
 
 // TestRequestLogs: one JSON line per request with the route pattern,
@@ -214,11 +185,12 @@ func TestMarkPrivateInTheUI(t *testing.T) {
 func TestRequestLogs(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex
-	f, _ := privacyServer(t, true, nil, lockedWriter{&mu, &logs})
+	f := privacyServer(t, true, lockedLog{&mu, &logs})
+	p1 := f.pid("ipm@2025-06-01:1")
 	c := f.tlsClient(t)
-	c.login("alice", "alice-password")
+	c.login("alice")
 	c.get("/search?q=" + url.QueryEscape("Həsənov Əli"))
-	c.get("/persons/P-000001")
+	c.get("/persons/" + p1)
 	c.get("/no/such/page")
 	mu.Lock()
 	out := logs.String()
@@ -228,19 +200,19 @@ func TestRequestLogs(t *testing.T) {
 			t.Errorf("logs lack %s:\n%s", want, out)
 		}
 	}
-	for _, bad := range []string{"Həsənov", "H%C9%99s%C9%99nov", "alice", CookieName, "P-000001"} {
+	for _, bad := range []string{"Həsənov", "H%C9%99s%C9%99nov", "alice", web.CookieName, p1} {
 		if strings.Contains(out, bad) {
 			t.Errorf("logs hold %q:\n%s", bad, out)
 		}
 	}
 }
 
-type lockedWriter struct {
+type lockedLog struct {
 	mu *sync.Mutex
 	w  io.Writer
 }
 
-func (l lockedWriter) Write(b []byte) (int, error) {
+func (l lockedLog) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)

@@ -10,19 +10,31 @@ import (
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
-// filterFrom reads the queue filter from a request's query (or form).
+// pageSize is how many items a page of the queue shows.
+const pageSize = 50
+
+// filterFrom reads the queue filter from a request's query (or form). The
+// analyst looking never sees the items they decided blind and that wait
+// for a second analyst.
 func filterFrom(r *http.Request) QueueFilter {
 	get := func(k string) string { return strings.TrimSpace(r.FormValue(k)) }
-	return QueueFilter{Kind: get("kind"), Source: get("source"), Group: get("group"), State: get("state")}
+	f := QueueFilter{Kind: get("kind"), Source: get("source"), Group: get("group"), State: get("state"), AssignedTo: get("assigned"),
+		SecondLook: get("second") == "1"}
+	f.Voter = sessionFrom(r.Context()).User
+	return f
 }
 
-// query encodes a filter for links ("" when empty).
+// query encodes a filter for links ("" when empty); the voter is the
+// session's, never in a link.
 func (f QueueFilter) query() string {
 	v := url.Values{}
-	for k, x := range map[string]string{"kind": f.Kind, "source": f.Source, "group": f.Group, "state": f.State} {
+	for k, x := range map[string]string{"kind": f.Kind, "source": f.Source, "group": f.Group, "state": f.State, "assigned": f.AssignedTo} {
 		if x != "" {
 			v.Set(k, x)
 		}
+	}
+	if f.SecondLook {
+		v.Set("second", "1")
 	}
 	return v.Encode()
 }
@@ -35,37 +47,15 @@ func validState(s string) bool {
 	return false
 }
 
-// queueItems returns the filtered items: open first, highest impact first.
-func (s *Server) queueItems(r *http.Request, f QueueFilter) ([]roster.ReviewItem, error) {
+// checkFilter refuses a filter the queue cannot read.
+func checkFilter(f QueueFilter) error {
 	if !validState(f.State) {
-		return nil, roster.Errorf(roster.EINVALID, "state %q: want open, decided, stale or all", f.State)
+		return roster.Errorf(roster.EINVALID, "state %q: want open, decided, stale or all", f.State)
 	}
-	items, err := s.cfg.Queue.ReviewItems(r.Context(), f)
-	if err != nil {
-		return nil, err
+	if f.Kind != "" && !slices.Contains(roster.Kinds, f.Kind) {
+		return roster.Errorf(roster.EINVALID, "kind %q: want one of %s", f.Kind, strings.Join(roster.Kinds, ", "))
 	}
-	rank := func(st string) int {
-		switch st {
-		case "open":
-			return 0
-		case "decided":
-			return 1
-		}
-		return 2
-	}
-	slices.SortStableFunc(items, func(a, b roster.ReviewItem) int {
-		if ra, rb := rank(a.State), rank(b.State); ra != rb {
-			return ra - rb
-		}
-		if a.Impact != b.Impact {
-			if a.Impact > b.Impact {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID - b.ID)
-	})
-	return items, nil
+	return nil
 }
 
 type option struct {
@@ -90,6 +80,10 @@ type queueView struct {
 	Groups  []option
 	States  []option
 	Flash   *flash
+	// Paging: links to the previous and next pages ("" when none), and
+	// whether this is the first page.
+	PrevURL, NextURL string
+	Mine             string // the analyst, for the "assigned to me" link
 }
 
 func options(values []string, label func(string) string, sel string) []option {
@@ -100,24 +94,61 @@ func options(values []string, label func(string) string, sel string) []option {
 	return out
 }
 
+// queueURL is the queue with a filter, read from a cursor.
+func queueURL(f QueueFilter, after, before string) string {
+	v, _ := url.ParseQuery(f.query())
+	if after != "" {
+		v.Set("after", after)
+	}
+	if before != "" {
+		v.Set("before", before)
+	}
+	if len(v) == 0 {
+		return "/queue"
+	}
+	return "/queue?" + v.Encode()
+}
+
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 	f := filterFrom(r)
-	items, err := s.queueItems(r, f)
+	if err := checkFilter(f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	after, before := r.URL.Query().Get("after"), r.URL.Query().Get("before")
+	cursor, backward := after, false
+	if before != "" {
+		cursor, backward = before, true
+	}
+	p, err := s.cfg.Queue.ReviewPage(ctx, f, cursor, pageSize, backward)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	counts, err := s.cfg.Queue.ReviewCounts(r.Context())
+	counts, err := s.cfg.Queue.ReviewCounts(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	srcs, err := s.cfg.Registry.Sources(r.Context())
+	srcs, err := s.cfg.Registry.Sources(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := queueView{Filter: f, Query: f.query(), Items: items}
+	v := queueView{Filter: f, Query: f.query(), Items: p.Items, Mine: f.Voter}
+	// A page read backward has more before it; one read forward has more
+	// after it, and something before it when it started from a cursor.
+	hasPrev, hasNext := cursor != "" && !backward, p.More && !backward
+	if backward {
+		hasPrev, hasNext = p.More, true
+	}
+	if hasPrev && len(p.Items) > 0 {
+		v.PrevURL = queueURL(f, "", p.First)
+	}
+	if hasNext && len(p.Items) > 0 {
+		v.NextURL = queueURL(f, p.Last, "")
+	}
 	kinds := slices.Clone(roster.Kinds)
 	for k := range counts {
 		if !slices.Contains(kinds, k) {
@@ -125,9 +156,12 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, k := range kinds {
+		if counts[k] == 0 && k != f.Kind {
+			continue
+		}
 		ff := f
 		ff.Kind = k
-		v.Counts = append(v.Counts, kindCount{Kind: k, Label: kindLabel(k), N: counts[k], URL: "/queue?" + ff.query(), Current: f.Kind == k})
+		v.Counts = append(v.Counts, kindCount{Kind: k, Label: kindLabel(k), N: counts[k], URL: queueURL(ff, "", ""), Current: f.Kind == k})
 		v.Total += counts[k]
 	}
 	v.Kinds = options(kinds, kindLabel, f.Kind)
@@ -145,32 +179,38 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 // flash is the note shown after a decision, with its undo button.
 type flash struct {
 	Item    roster.ReviewItem
+	Outcome string // decided | unsure | voted | agreed | disagreed | undone
 	Verdict string
 	By      string
-	Undone  bool
+	Other   int64 // the adjudication item opened
 	CSRF    string
 }
 
 func (s *Server) flash(r *http.Request) *flash {
 	q := r.URL.Query()
-	id, err := strconv.ParseInt(q.Get("decided"), 10, 64)
-	if err != nil {
-		if id, err = strconv.ParseInt(q.Get("undone"), 10, 64); err != nil {
-			return nil
-		}
-		it, err := s.cfg.Queue.ReviewItem(r.Context(), id)
-		if err != nil {
-			return nil
-		}
-		return &flash{Item: it, Undone: true, CSRF: sessionFrom(r.Context()).CSRF}
+	key, outcome := "decided", q.Get("outcome")
+	if q.Get("undone") != "" {
+		key, outcome = "undone", "undone"
 	}
-	it, err := s.cfg.Queue.ReviewItem(r.Context(), id)
-	if err != nil || it.State != "decided" {
+	id, err := strconv.ParseInt(q.Get(key), 10, 64)
+	if err != nil {
 		return nil
 	}
-	f := &flash{Item: it, CSRF: sessionFrom(r.Context()).CSRF}
-	if last := lastDecision(s.itemHistory(r, id)); last != nil {
-		f.Verdict, f.By = last.Verdict, last.Actor
+	it, err := s.cfg.Queue.ReviewItem(r.Context(), id)
+	if err != nil {
+		return nil
+	}
+	f := &flash{Item: it, Outcome: outcome, CSRF: sessionFrom(r.Context()).CSRF}
+	f.Other, _ = strconv.ParseInt(q.Get("adjudication"), 10, 64)
+	switch outcome {
+	case "", "decided", "agreed":
+		if it.State != "decided" {
+			return nil
+		}
+		f.Outcome = "decided"
+		if last := lastDecision(s.itemHistory(r, id)); last != nil {
+			f.Verdict, f.By = last.Verdict, last.Actor
+		}
 	}
 	return f
 }
@@ -184,13 +224,16 @@ func (s *Server) itemHistory(r *http.Request, id int64) []AuditEntry {
 	return h
 }
 
-// lastDecision is the latest "decide" entry not followed by an undo.
+// lastDecision is the latest "decide" entry that settles (not an unsure)
+// and is not followed by an undo.
 func lastDecision(h []AuditEntry) *AuditEntry {
 	var last *AuditEntry
 	for i := range h {
 		switch h[i].Action {
 		case "decide":
-			last = &h[i]
+			if h[i].Verdict != roster.VerdictUnsure {
+				last = &h[i]
+			}
 		case "undo":
 			last = nil
 		}
@@ -199,14 +242,25 @@ func lastDecision(h []AuditEntry) *AuditEntry {
 }
 
 func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request) {
-	items, err := s.queueItems(r, filterFrom(r))
+	f := filterFrom(r)
+	err := checkFilter(f)
+	var p QueuePage
+	if err == nil {
+		p, err = s.cfg.Queue.ReviewPage(r.Context(), f, r.URL.Query().Get("after"), pageSize, false)
+	}
 	if err != nil {
 		writeJSONError(w, status(err), s.userMessage(r, err))
 		return
 	}
-	out := []itemJSON{}
-	for _, it := range items {
-		out = append(out, toItemJSON(it))
+	out := struct {
+		Items []itemJSON `json:"items"`
+		Next  string     `json:"next,omitempty"` // the cursor of the next page (?after=)
+	}{Items: []itemJSON{}}
+	for _, it := range p.Items {
+		out.Items = append(out.Items, toItemJSON(it))
+	}
+	if p.More {
+		out.Next = p.Last
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -233,16 +287,18 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 }
 
 type itemJSON struct {
-	ID       int64    `json:"id"`
-	Kind     string   `json:"kind"`
-	State    string   `json:"state"`
-	Source   string   `json:"source,omitempty"`
-	Group    string   `json:"group,omitempty"`
-	PersonID string   `json:"person_id,omitempty"`
-	Records  []string `json:"records"`
-	Title    string   `json:"title"`
-	Impact   float64  `json:"impact"`
-	Version  int64    `json:"version"`
+	ID         int64    `json:"id"`
+	Kind       string   `json:"kind"`
+	State      string   `json:"state"`
+	Source     string   `json:"source,omitempty"`
+	Group      string   `json:"group,omitempty"`
+	PersonID   string   `json:"person_id,omitempty"`
+	Records    []string `json:"records"`
+	Title      string   `json:"title"`
+	Impact     float64  `json:"impact"`
+	Version    int64    `json:"version"`
+	SecondLook bool     `json:"second_look,omitempty"`
+	AssignedTo string   `json:"assigned_to,omitempty"`
 }
 
 func toItemJSON(it roster.ReviewItem) itemJSON {
@@ -251,7 +307,7 @@ func toItemJSON(it roster.ReviewItem) itemJSON {
 		recs = []string{}
 	}
 	return itemJSON{ID: it.ID, Kind: it.Kind, State: it.State, Source: it.Source, Group: it.Group, PersonID: it.PersonID,
-		Records: recs, Title: it.Title, Impact: it.Impact, Version: it.Version}
+		Records: recs, Title: it.Title, Impact: it.Impact, Version: it.Version, SecondLook: it.SecondLook, AssignedTo: it.AssignedTo}
 }
 
 func itemID(r *http.Request) (int64, error) {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/roster-coalition/roster/internal/names"
@@ -60,15 +62,27 @@ type hitRecord struct {
 }
 
 type searchView struct {
-	Query   string
-	Parsed  names.Name
-	Hits    []hit
-	Records int
-	Shown   int
+	Query      string
+	Parsed     names.Name
+	Hits       []hit
+	Candidates int  // records the index gave
+	Capped     bool // the index gave more than searchCandidates
+	Shown      int  // persons that matched
+	From       int  // 1-based number of the first hit on this page
+	PrevURL    string
+	NextURL    string
+	Unindexed  int
 }
 
 // minSearchScore is the least name similarity a search shows.
 const minSearchScore = 0.6
+
+// The index gives at most searchCandidates records for a query; they are
+// ranked by the name engine and shown searchPage at a time.
+const (
+	searchCandidates = 2000
+	searchPage       = 25
+)
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
@@ -81,60 +95,75 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, roster.Errorf(roster.EINVALID, "the query is too long (at most 200 bytes)"))
 		return
 	}
+	page := 1
+	if p := r.URL.Query().Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > searchCandidates/searchPage {
+			s.fail(w, r, roster.Errorf(roster.EINVALID, "page %q: not a page number", p))
+			return
+		}
+		page = n
+	}
 	ctx := r.Context()
-	recs, err := s.cfg.Registry.AllRecords(ctx)
+	found, more, unindexed, err := s.cfg.Registry.SearchNames(ctx, q, searchCandidates)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	persons, err := s.cfg.Registry.Persons(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	idx := personIndex(persons)
-	v.Records = len(recs)
+	v.Candidates, v.Capped, v.Unindexed = len(found), more, unindexed
 	v.Parsed = names.Parse(q).Prepared()
 	byKey := map[string]*hit{}
 	var order []string
-	for _, rec := range recs {
+	for _, h := range found {
+		rec := h.Record
 		c := names.Compare(v.Parsed, s.parseRecordName(rec))
 		if c.Score < minSearchScore && !c.Same {
 			continue
 		}
 		k := recKey(rec.Source, rec.Edition, rec.Ref)
 		group := "rec:" + k
-		pid := idx[k]
-		if pid != "" {
-			group = "person:" + pid
+		if h.PersonID != "" {
+			group = "person:" + h.PersonID
 		}
-		h := byKey[group]
-		if h == nil {
-			h = &hit{PersonID: pid}
-			byKey[group] = h
+		x := byKey[group]
+		if x == nil {
+			x = &hit{PersonID: h.PersonID}
+			byKey[group] = x
 			order = append(order, group)
 		}
-		if c.Score > h.Best || h.Records == nil {
-			h.Best, h.Rules = c.Score, c.Rules
+		if c.Score > x.Best || x.Records == nil {
+			x.Best, x.Rules = c.Score, c.Rules
 		}
-		h.Same = h.Same || c.Same
-		h.Records = append(h.Records, hitRecord{Key: k, Record: rec, Score: c.Score})
+		x.Same = x.Same || c.Same
+		x.Records = append(x.Records, hitRecord{Key: k, Record: rec, Score: c.Score})
 	}
+	var hits []hit
 	for _, g := range order {
-		h := byKey[g]
-		sort.SliceStable(h.Records, func(i, j int) bool { return h.Records[i].Score > h.Records[j].Score })
-		v.Hits = append(v.Hits, *h)
+		x := byKey[g]
+		sort.SliceStable(x.Records, func(i, j int) bool { return x.Records[i].Score > x.Records[j].Score })
+		hits = append(hits, *x)
 	}
-	sort.SliceStable(v.Hits, func(i, j int) bool {
-		if v.Hits[i].Same != v.Hits[j].Same {
-			return v.Hits[i].Same
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Same != hits[j].Same {
+			return hits[i].Same
 		}
-		return v.Hits[i].Best > v.Hits[j].Best
+		return hits[i].Best > hits[j].Best
 	})
-	const max = 25
-	v.Shown = len(v.Hits)
-	if len(v.Hits) > max {
-		v.Hits = v.Hits[:max]
+	v.Shown = len(hits)
+	lo := (page - 1) * searchPage
+	if lo > len(hits) {
+		lo = len(hits)
+	}
+	hi := min(lo+searchPage, len(hits))
+	v.Hits, v.From = hits[lo:hi], lo+1
+	link := func(p int) string {
+		return "/search?" + url.Values{"q": {q}, "page": {strconv.Itoa(p)}}.Encode()
+	}
+	if page > 1 {
+		v.PrevURL = link(page - 1)
+	}
+	if hi < len(hits) {
+		v.NextURL = link(page + 1)
 	}
 	s.render(w, r, http.StatusOK, "search", "Search: "+q, v)
 }

@@ -6,9 +6,10 @@
 // # Dependencies
 //
 // The package defines the small interfaces it needs — Queue, Users and
-// Registry — and the command line wires the store into them. It imports
-// only the domain vocabulary (roster), the name engine (names) and the
-// standard library.
+// Registry — and internal/webstore wires the store and the use-cases into
+// them. It imports only the domain vocabulary (roster), the name engine
+// (names), the review rules (review: verdicts, why a pair is queued) and
+// the standard library.
 //
 // # Security
 //
@@ -24,6 +25,11 @@
 //   - Decisions are made under the session's user name; the item's version
 //     travels in the form, so a decision made meanwhile by someone else is
 //     reported (409), never overwritten.
+//   - Roles are checked on every request: a viewer reads, an analyst also
+//     decides, an admin also manages accounts, scopes and settings (403
+//     otherwise; the store checks again).
+//   - Failed logins lock a name for a while, counted in the database, so
+//     a restart forgets nothing.
 package web
 
 import (
@@ -36,6 +42,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
@@ -46,15 +53,30 @@ var assets embed.FS
 // "stale" or "all" ("" means open).
 type QueueFilter struct {
 	Kind, Source, Group, State string
+	AssignedTo                 string // items assigned to this analyst for a second look
+	SecondLook                 bool   // items someone answered unsure to
+	// Voter hides the items this analyst already decided in a blind
+	// double review (the server sets it to the analyst looking).
+	Voter string
 }
 
-// AuditEntry is one line of the audit log (decisions and undos from the
-// CLI and the UI alike).
+// QueuePage is one page of the queue, read through an index from a
+// cursor (keyset pagination).
+type QueuePage struct {
+	Items []roster.ReviewItem
+	More  bool // items follow, in the direction read
+	// First and Last are the cursors of the first and last items: the
+	// previous page is read backward from First, the next after Last.
+	First, Last string
+}
+
+// AuditEntry is one line of the audit log (decisions, votes, undos,
+// assignments, scopes and settings from the CLI and the UI alike).
 type AuditEntry struct {
 	ID         int64
 	At         time.Time
 	Actor      string
-	Action     string // decide | undo
+	Action     string // decide | undo | vote | assign | scope | config
 	Verdict    string
 	Reason     string
 	Detail     string // JSON: the records or item concerned
@@ -62,27 +84,87 @@ type AuditEntry struct {
 	ItemID     int64
 }
 
+// Outcome is what deciding an item did.
+type Outcome struct {
+	Outcome      string // decided | unsure | voted | agreed | disagreed
+	DecisionID   int64
+	Verdict, By  string
+	Adjudication int64 // the adjudication item opened on a disagreement
+}
+
+// Vote is an analyst's own blind decision, waiting for a second one.
+type Vote struct {
+	Verdict, Reason string
+	At              time.Time
+}
+
+// Stats is the analysts' agreement (blind double review) and pace.
+type Stats struct {
+	DoubleReview []string
+	ByKind       []review.AgreementRow
+	ByPair       []review.AgreementRow
+	Analysts     []review.Throughput
+	Pending      int
+}
+
 // Queue is the review queue.
 type Queue interface {
-	ReviewItems(ctx context.Context, f QueueFilter) ([]roster.ReviewItem, error)
+	// ReviewPage reads up to n items of the filter after the cursor (or,
+	// backward, the n before it); "" is the start of the queue.
+	ReviewPage(ctx context.Context, f QueueFilter, cursor string, n int, backward bool) (QueuePage, error)
 	ReviewItem(ctx context.Context, id int64) (roster.ReviewItem, error)
+	// Neighbours returns the items before and after an item in the
+	// filter's order (0 when none).
+	Neighbours(ctx context.Context, f QueueFilter, it roster.ReviewItem) (prev, next int64, err error)
 	ReviewCounts(ctx context.Context) (map[string]int, error)
 	// DecideItem records a verdict on the item at the given version; it
 	// returns an ECONFLICT error when the item changed meanwhile.
-	DecideItem(ctx context.Context, id, version int64, verdict, reason, by string) (roster.Decision, error)
+	DecideItem(ctx context.Context, id, version int64, verdict, reason, by string) (Outcome, error)
+	AssignItem(ctx context.Context, id int64, to, by string) error
 	UndoItem(ctx context.Context, id int64, by string) error
-	Audit(ctx context.Context) ([]AuditEntry, error)
+	// AuditPage returns up to n entries before the entry ID before (0:
+	// the newest), newest first, of one actor or all; more says older
+	// entries follow.
+	AuditPage(ctx context.Context, actor string, before int64, n int) (entries []AuditEntry, more bool, err error)
 	ItemDecisions(ctx context.Context, itemID int64) ([]AuditEntry, error)
+	// AuditAbout returns the entries about the items or the decisions,
+	// oldest first.
+	AuditAbout(ctx context.Context, itemIDs, decisionIDs []int64) ([]AuditEntry, error)
+	// ItemsAbout returns the items about a person or naming one of the
+	// records (full references) in a pair, at most limit.
+	ItemsAbout(ctx context.Context, personID string, refs []string, limit int) ([]roster.ReviewItem, error)
+	// MyVote returns user's own pending vote on the item's round.
+	MyVote(ctx context.Context, it roster.ReviewItem, user string) (Vote, bool, error)
+	DoubleReviewKinds(ctx context.Context) ([]string, error)
+	SetDoubleReview(ctx context.Context, by string, kinds []string) error
+	Stats(ctx context.Context) (Stats, error)
 }
 
 // Session is a logged-in analyst.
 type Session struct {
 	User      string
+	Role      string // viewer | analyst | admin
 	CSRF      string
 	ExpiresAt time.Time
 }
 
-// Users authenticates analysts and keeps their sessions.
+// Account is a user as the admin page lists it.
+type Account struct {
+	Name     string
+	Role     string
+	Sessions int
+}
+
+// SessionInfo is a live session as the admin page lists it.
+type SessionInfo struct {
+	ID        string
+	User      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Users authenticates analysts and keeps their sessions and the login
+// lockout (in the database: a restart forgets neither).
 type Users interface {
 	// CheckPassword returns nil when the password is the user's.
 	CheckPassword(ctx context.Context, name, password string) error
@@ -91,6 +173,14 @@ type Users interface {
 	// Session returns the live session of a token (ENOTFOUND otherwise).
 	Session(ctx context.Context, token string) (Session, error)
 	DeleteSession(ctx context.Context, token string) error
+	// LoginLocked says how long logins for a name stay refused.
+	LoginLocked(ctx context.Context, name string) (time.Duration, error)
+	LoginFailed(ctx context.Context, name string) error
+	LoginSucceeded(ctx context.Context, name string) error
+	Accounts(ctx context.Context) ([]Account, error)
+	SetRole(ctx context.Context, by, name, role string) error
+	Sessions(ctx context.Context, user string) ([]SessionInfo, error)
+	RevokeSessions(ctx context.Context, by, user, id string) (int, error)
 }
 
 // SourceInfo is a source and its editions, oldest first.
@@ -98,6 +188,7 @@ type SourceInfo struct {
 	Slug     string
 	Title    string
 	Editions []EditionInfo
+	Scope    *ScopeInfo // the latest edition's declared scope, nil when none
 }
 
 // EditionInfo is one edition of a source's list.
@@ -110,6 +201,16 @@ type EditionInfo struct {
 	Files      []string
 }
 
+// ScopeInfo is what a list declares it covers.
+type ScopeInfo struct {
+	Source, Edition string
+	Comprehensive   bool
+	Groups, Cases   []string
+	From, To        string
+	Country, Note   string
+	SetBy           string
+}
+
 // PersonEvent is one line of a person ID's history (created, merged-into…).
 type PersonEvent struct {
 	At      time.Time
@@ -118,18 +219,49 @@ type PersonEvent struct {
 	OtherID string
 }
 
+// PersonSummary is a person in the list of persons.
+type PersonSummary struct {
+	ID      string
+	Name    string // a record's name as written
+	Records int
+	Lists   int
+}
+
+// NameHit is a record a name search found, with its person.
+type NameHit struct {
+	Record   roster.Record
+	PersonID string
+}
+
+// Tally is the unified registry's persons per group.
+type Tally struct {
+	Persons int
+	Groups  map[string]int
+}
+
 // Registry reads the lists and the current clustering.
 type Registry interface {
 	Sources(ctx context.Context) ([]SourceInfo, error)
-	AllRecords(ctx context.Context) ([]roster.Record, error)
+	// Tally is the registry's persons per group (ok false before the
+	// first match).
+	Tally(ctx context.Context) (t Tally, ok bool, err error)
 	FindRecord(ctx context.Context, ref roster.RecordRef) (roster.Record, error)
-	// Persons returns the active persons with their members (none before
-	// the first match run).
-	Persons(ctx context.Context) ([]roster.Person, error)
+	// PersonOf returns the person a record is in ("" for none).
+	PersonOf(ctx context.Context, ref roster.RecordRef) (string, error)
 	// Person returns one person (ENOTFOUND when unknown) and its ID's history.
 	Person(ctx context.Context, id string) (roster.Person, []PersonEvent, error)
-	// Decisions returns the decisions in force (not undone), oldest first.
-	Decisions(ctx context.Context) ([]roster.Decision, error)
+	// PersonsPage returns up to n active persons after the person ID
+	// after ("" from the first), by ID.
+	PersonsPage(ctx context.Context, after string, n int) ([]PersonSummary, bool, error)
+	// DecisionsAbout returns the decisions in force naming one of the
+	// records (full references), oldest first.
+	DecisionsAbout(ctx context.Context, refs []string) ([]roster.Decision, error)
+	// SearchNames returns up to limit records whose names the index
+	// matches with the query, whether more matched, and how many records
+	// are not indexed yet.
+	SearchNames(ctx context.Context, q string, limit int) (hits []NameHit, more bool, unindexed int, err error)
+	SetScope(ctx context.Context, by string, sc ScopeInfo) error
+	ClearScope(ctx context.Context, by, source, edition string) error
 }
 
 // Config is what a Server needs.
@@ -155,7 +287,6 @@ type Server struct {
 	pages   map[string]*pageTemplate
 	static  fs.FS
 	handler http.Handler
-	limiter *loginLimiter
 
 	namesMu sync.Mutex
 	names   map[nameKey]parsedName // parsed record names, for search
@@ -180,7 +311,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: pages, static: static, limiter: newLoginLimiter(cfg.Now), names: map[nameKey]parsedName{}}
+	s := &Server{cfg: cfg, pages: pages, static: static, names: map[nameKey]parsedName{}}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -202,14 +333,22 @@ func (s *Server) routes() http.Handler {
 	}))
 	mux.Handle("GET /queue", s.auth(s.queuePage))
 	mux.Handle("GET /items/{id}", s.auth(s.itemPage))
-	mux.Handle("POST /items/{id}/decide", s.auth(s.decide))
-	mux.Handle("POST /items/{id}/undo", s.auth(s.undo))
+	mux.Handle("POST /items/{id}/decide", s.auth(s.need(roleAnalyst, s.decide)))
+	mux.Handle("POST /items/{id}/undo", s.auth(s.need(roleAnalyst, s.undo)))
+	mux.Handle("POST /items/{id}/assign", s.auth(s.need(roleAnalyst, s.assign)))
+	mux.Handle("GET /persons", s.auth(s.personsPage))
 	mux.Handle("GET /persons/{id}", s.auth(s.personPage))
 	mux.Handle("POST /persons/{id}/privacy", s.auth(s.markPrivate))
 	mux.Handle("GET /record", s.auth(s.recordPage))
 	mux.Handle("GET /sources", s.auth(s.sourcesPage))
+	mux.Handle("POST /sources/{slug}/scope", s.auth(s.need(roleAdmin, s.setScope)))
 	mux.Handle("GET /search", s.auth(s.searchPage))
 	mux.Handle("GET /audit", s.auth(s.auditPage))
+	mux.Handle("GET /stats", s.auth(s.statsPage))
+	mux.Handle("GET /admin", s.auth(s.need(roleAdmin, s.adminPage)))
+	mux.Handle("POST /admin/role", s.auth(s.need(roleAdmin, s.setRole)))
+	mux.Handle("POST /admin/revoke", s.auth(s.need(roleAdmin, s.revoke)))
+	mux.Handle("POST /admin/double", s.auth(s.need(roleAdmin, s.setDouble)))
 
 	mux.Handle("GET /api/queue", s.auth(s.apiQueue))
 	mux.Handle("GET /api/items/{id}", s.auth(s.apiItem))

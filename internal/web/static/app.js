@@ -49,6 +49,15 @@
     if (d.open) d.close(); else d.showModal();
   }
 
+  // A box a key opens, focused when that key is released.
+  var focusOnKeyUp = "";
+  document.addEventListener("keyup", function () {
+    if (!focusOnKeyUp) return;
+    var el = document.getElementById(focusOnKeyUp);
+    focusOnKeyUp = "";
+    if (el) { el.focus(); if (el.select && el.id === "q") el.select(); }
+  });
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var el = document.activeElement;
@@ -62,17 +71,18 @@
       case "?": toggleHelp(); done = true; break;
       case "/":
         var q = document.getElementById("q");
-        if (q) { q.focus(); q.select(); done = true; }
+        if (q) { focusOnKeyUp = "q"; done = true; }
         break;
       case "j": done = page === "queue" ? (queueMove(1), true) : follow("next"); break;
       case "k": done = page === "queue" ? (queueMove(-1), true) : follow("prev"); break;
-      case "s": done = decide("s"); break;
-      case "d": done = decide("d"); break;
-      case "u": done = decide("u"); break;
-      case "x": done = decide("x"); break;
+      case "s": case "d": case "u": case "x": case "c": case "n": case "o": case "a": case "m":
+        // A verdict key: only the verdicts this item offers have a button.
+        done = decide(e.key);
+        break;
       case "r":
-        var r = document.getElementById("reason");
-        if (r) { r.focus(); done = true; }
+        // The box opens when the key is released: focused now, it would
+        // receive the "r" itself.
+        if (document.getElementById("reason")) { focusOnKeyUp = "reason"; done = true; }
         break;
     }
     if (done) e.preventDefault();

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "/queue", "/items/3": "/items/3", "//evil.example": "/queue", "https://evil.example": "/queue",
+		"/\\evil.example": "/queue", "/queue?kind=match": "/queue?kind=match",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Nothing embedded points off the machine, and no template has an inline
+// script or style (the CSP would refuse them).
+func TestAssetsSelfContained(t *testing.T) {
+	fs.WalkDir(assets, ".", func(p string, d fs.DirEntry, err error) error {
+		if d.IsDir() {
+			return nil
+		}
+		b, _ := fs.ReadFile(assets, p)
+		s := string(b)
+		for _, bad := range []string{"http://", "https://", "//cdn", "@import", "style=", "onclick", "onload", "javascript:"} {
+			if strings.Contains(s, bad) && !(bad == "http://" && strings.HasSuffix(p, ".svg") && strings.Contains(s, "http://www.w3.org/2000/svg")) {
+				t.Errorf("%s contains %q", p, bad)
+			}
+		}
+		if strings.HasSuffix(p, ".html") && (strings.Contains(s, "<style") || strings.Contains(s, "<script>")) {
+			t.Errorf("%s has an inline style or script", p)
+		}
+		return nil
+	})
+}
+
+// The legend comes before the bars, so a reader meets it first.
+func TestChartLegendFirst(t *testing.T) {
+	c := barChart([]string{"ipm@2025-06-01", "cdr@2025-09-01", "registry"}, []tallyRow{
+		{Label: "Journalists", Counts: []int{2, 3, 4}}, {Label: "Anti-war", Counts: []int{1, 0, 1}}})
+	if len(c.Legend) != 3 || c.Legend[2].Label != "unified registry" {
+		t.Fatalf("legend %+v", c.Legend)
+	}
+	for _, li := range c.Legend {
+		if li.Y >= c.Groups[0].Bars[0].Y {
+			t.Errorf("legend %q at y=%v is not above the first bar (y=%v)", li.Label, li.Y, c.Groups[0].Bars[0].Y)
+		}
+	}
+}
