@@ -49,6 +49,8 @@ var az = map[string]string{
 	"kind.group-gap":     "Qrup boşluğu",
 	"kind.unknown-group": "Naməlum qrup etiketi",
 	"kind.change":        "Buraxılış dəyişikliyi",
+	"kind.adjudication":  "Hakim qərarı (iki rəy fərqlidir)",
+	"kind.scope":         "Siyahının əhatəsi",
 	"verdict.same":       "Eyni şəxs",
 	"verdict.different":  "Fərqli insanlar",
 	"verdict.unsure":     "Əmin deyiləm",

@@ -49,6 +49,8 @@ var en = map[string]string{
 	"kind.group-gap":     "Group gap",
 	"kind.unknown-group": "Unknown group label",
 	"kind.change":        "Edition change",
+	"kind.adjudication":  "Adjudication (two votes differ)",
+	"kind.scope":         "List scope",
 	"verdict.same":       "Same person",
 	"verdict.different":  "Different people",
 	"verdict.unsure":     "Unsure",

@@ -49,6 +49,8 @@ var ru = map[string]string{
 	"kind.group-gap":     "Пробел по группе",
 	"kind.unknown-group": "Неизвестная метка группы",
 	"kind.change":        "Изменение редакции",
+	"kind.adjudication":  "Арбитраж (два решения расходятся)",
+	"kind.scope":         "Охват списка",
 	"verdict.same":       "Один человек",
 	"verdict.different":  "Разные люди",
 	"verdict.unsure":     "Не уверен",
