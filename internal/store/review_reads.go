@@ -187,9 +187,11 @@ func (s *Store) SaveRegistryTally(ctx context.Context, t RegistryTally) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO settings(name, value, set_by, set_at) VALUES(?,?,'roster',?)
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings(name, value, set_by, set_at) VALUES(?,?,'roster',?)
 		ON CONFLICT(name) DO UPDATE SET value = excluded.value, set_at = excluded.set_at`, settingRegistryTally, string(b), s.now())
-	return err
+		return err
+	})
 }
 
 // LoadRegistryTally returns the kept tally (ok false before the first

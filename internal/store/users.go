@@ -564,6 +564,8 @@ func (s *Store) LoginFailed(ctx context.Context, name string) error {
 
 // LoginSucceeded forgets a name's failed logins.
 func (s *Store) LoginSucceeded(ctx context.Context, name string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE name = ?`, foldLogin(name))
-	return err
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE name = ?`, foldLogin(name))
+		return err
+	})
 }
