@@ -133,8 +133,17 @@ func TestUnitAndImageCommandLinesServe(t *testing.T) {
 }
 
 func serveAndStop(t *testing.T, roster string, args []string) {
+	db := filepath.Join(t.TempDir(), "roster.db")
+	// As the install steps say: the first account creates the database
+	// (serve never creates one).
+	add := exec.Command(roster, "user", "add", "admin")
+	add.Env = append(os.Environ(), "ROSTER_DB="+db)
+	add.Stdin = strings.NewReader("a long enough password\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("roster user add admin: %v\n%s", err, out)
+	}
 	cmd := exec.Command(roster, args...)
-	cmd.Env = append(os.Environ(), "ROSTER_DB="+filepath.Join(t.TempDir(), "roster.db"))
+	cmd.Env = append(os.Environ(), "ROSTER_DB="+db)
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
