@@ -72,7 +72,7 @@ func sgKey(s, g string) string {
 // Gates of the partial-name and slip keys.
 const (
 	loneSurnameMax int32 = 100 // a lone surname is looked up only among at most this many records with it
-	slipGateMax    int32 = 30  // a name looks for its slips only when at most this many records share it
+	slipGateMax    int32 = 10  // a name looks for its slips only when at most this many records share it
 	slipMaxBlock   int32 = 60  // … and only in blocks of at most this many records (a slip of a common name is lost among its namesakes)
 )
 
