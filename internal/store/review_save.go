@@ -110,9 +110,14 @@ func (s *Store) SaveReviewItems(ctx context.Context, runID int64, items []roster
 		if err != nil {
 			return err
 		}
-		if len(ex.rows) >= rewriteMin && float64(plan.changed) >= rewriteShare*float64(len(ex.rows)) {
+		switch {
+		case len(ex.rows) >= rewriteMin && float64(plan.changed) >= rewriteShare*float64(len(ex.rows)):
 			err = rewriteReviewItems(ctx, tx, runID, ex, plan, items)
-		} else {
+		case plan.writes() >= rewriteMin:
+			// Many rows to write in place (a first build, a new
+			// edition): without the per-row triggers, refilled at once.
+			err = bulkReviewWrite(ctx, tx, func() error { return updateReviewItems(ctx, tx, runID, ex, plan, items) })
+		default:
 			err = updateReviewItems(ctx, tx, runID, ex, plan, items)
 		}
 		if err != nil {
@@ -275,6 +280,17 @@ func staleAdjudications(ctx context.Context, tx *sql.Tx) error {
 type savePlan struct {
 	steps   []saveStep // one per item
 	changed int        // stored items whose content changes
+}
+
+// writes counts the rows the plan writes: new items and changed ones.
+func (p *savePlan) writes() int {
+	n := 0
+	for _, st := range p.steps {
+		if st.changed {
+			n++
+		}
+	}
+	return n
 }
 
 type saveStep struct {

@@ -601,3 +601,59 @@ func TestSaveReviewItemsRewriteMatchesUpdate(t *testing.T) {
 		}
 	}
 }
+
+// A save that writes many rows in place does it without the per-row
+// triggers and refills the counts and item sources at once: the tables
+// end as the row-by-row save leaves them.
+func TestSaveReviewItemsBulkMatchesRowByRow(t *testing.T) {
+	ctx := context.Background()
+	dump := func(bulk bool) string {
+		t.Helper()
+		if bulk {
+			defer store.SetRewrite(1, 2)() // never a rewrite; bulk from one write
+		} else {
+			defer store.SetRewrite(1<<30, 1)()
+		}
+		s := MustOpen(t)
+		var items []roster.ReviewItem
+		for n := 1; n <= 6; n++ {
+			items = append(items, pairItem(fmt.Sprintf("match:%02d", n), "ipm@2025-06-01:1", fmt.Sprintf("mhm@2025-05-01:%d", n)))
+		}
+		if _, err := s.SaveReviewItems(ctx, 1, items); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveReviewItems(ctx, 2, append(items[:2:2], pairItem("match:09", "fpp@2025-01-01:4", "mhm@2025-05-01:9"))); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, q := range []string{`SELECT kind, state, n FROM review_counts ORDER BY 1, 2`,
+			`SELECT source, state, impact, item_id, kind FROM review_item_sources ORDER BY 1, 2, 3, 4`,
+			`SELECT id, key, state, records FROM review_items ORDER BY id`} {
+			rows, err := s.DB().Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				v := make([]any, len(cols))
+				p := make([]any, len(cols))
+				for i := range v {
+					p[i] = &v[i]
+				}
+				if err := rows.Scan(p...); err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(&b, v...)
+			}
+			rows.Close()
+		}
+		return b.String()
+	}
+	rowByRow, bulk := dump(false), dump(true)
+	if rowByRow != bulk {
+		t.Errorf("row by row:\n%s\nbulk:\n%s", rowByRow, bulk)
+	}
+	if !strings.Contains(rowByRow, "match stale 4") || !strings.Contains(rowByRow, "fpp open") {
+		t.Errorf("unexpected tables:\n%s", rowByRow)
+	}
+}
