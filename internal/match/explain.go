@@ -176,10 +176,12 @@ func (m *Matcher) explainOneToOne(i, j int, w float64) *OneToOne {
 	sa, sb = max(sa, r), max(sb, r)
 	p := o2oProb(r, sa, ov[la][lb], size(lb), sb, ov[lb][la], size(la))
 	lo, hi := min(i, j), max(i, j)
-	if x, ok := slices.BinarySearchFunc(m.pairs, Pair{A: lo, B: hi}, func(a, b Pair) int {
-		return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
+	if x, ok := slices.BinarySearchFunc(m.final, finalProb{a: int32(lo), b: int32(hi)}, func(x, y finalProb) int {
+		return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
 	}); ok {
-		p = m.pairs[x].Probability // as the run found it, with its rivals
+		p = m.final[x].p // as the run found it, with its rivals
+	} else if Probability(w) >= m.cfg.KeepFloor {
+		p = Probability(w) // a scored pair the step left as it was
 	} else if sa <= r*(1+1e-9) && sb <= r*(1+1e-9) {
 		p = max(p, Probability(w)) // no rival: never lowered (see oneToOne)
 	}

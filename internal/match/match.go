@@ -160,9 +160,9 @@ type Matcher struct {
 	tfGiv    []float64
 	model    Model
 	hasRun   bool
-	o2o      *o2oState // what the one-to-one step summed, for Explain
-	pairs    []Pair    // the scored pairs of the last run, sorted, with their final probabilities
-	listSize []int     // records per list
+	o2o      *o2oState   // what the one-to-one step summed, for Explain
+	final    []finalProb // the pairs whose probability the one-to-one step changed, sorted
+	listSize []int       // records per list
 }
 
 // New prepares records for matching: each name is parsed once.

@@ -125,23 +125,24 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 		size[l] = float64(n)
 	}
 	prior := m.model.PriorWeight()
-	var cross []int
+	var cross []int32 // indexes of the cross-list pairs
+	var ratio []float64
 	m.o2o = newO2OState(len(m.ps), nl)
 	var entries []o2oSum // without the dense table
-	ratio := make([]float64, len(pairs))
 	for k, p := range pairs {
 		la, lb := m.ps[p.A].list, m.ps[p.B].list
 		if la == lb {
 			continue
 		}
-		ratio[k] = math.Exp2(p.Weight - prior)
+		r := math.Exp2(p.Weight - prior)
 		if d := m.o2o.dense; d != nil {
-			d[p.A*nl+int(lb)] += ratio[k]
-			d[p.B*nl+int(la)] += ratio[k]
+			d[p.A*nl+int(lb)] += r
+			d[p.B*nl+int(la)] += r
 		} else {
-			entries = append(entries, o2oSum{int32(p.A), lb, ratio[k]}, o2oSum{int32(p.B), la, ratio[k]})
+			entries = append(entries, o2oSum{int32(p.A), lb, r}, o2oSum{int32(p.B), la, r})
 		}
-		cross = append(cross, k)
+		cross = append(cross, int32(k))
+		ratio = append(ratio, r)
 	}
 	if len(cross) == 0 {
 		m.o2o = nil
@@ -161,7 +162,7 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	// Competing pairs: the pairs of one pair of lists that share a record,
 	// grouped. A small group is solved exactly; a large one (namesakes at
 	// scale) by the one-sided formula.
-	groups := m.o2oGroups(pairs, cross)
+	order, starts := m.o2oGroups(pairs, cross)
 	// Iterate: overlaps from the expected matches, probabilities from the
 	// overlaps.
 	prob := make([]float64, len(cross))
@@ -190,13 +191,13 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 				overlap[a*nl+b] = o
 			}
 		}
-		for _, g := range groups {
+		for gi := 0; gi+1 < len(starts); gi++ {
+			g := order[starts[gi]:starts[gi+1]]
 			la, lb := lp[g[0]]/int32(nl), lp[g[0]]%int32(nl)
 			oab, oba := overlap[int(la)*nl+int(lb)], overlap[int(lb)*nl+int(la)]
 			if len(g) == 1 || len(g) > maxExactPairs {
 				for _, x := range g {
-					k := cross[x]
-					prob[x] = o2oProb(ratio[k], sumA[x], oab, size[lb], sumB[x], oba, size[la])
+					prob[x] = o2oProb(ratio[x], sumA[x], oab, size[lb], sumB[x], oba, size[la])
 				}
 				continue
 			}
@@ -210,10 +211,11 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 		}
 	}
 	link, review := m.cfg.LinkThreshold, m.cfg.ReviewThreshold
+	m.final = m.final[:0]
 	for x, k := range cross {
 		p := &pairs[k]
 		la, lb := lp[x]/int32(nl), lp[x]%int32(nl)
-		r := ratio[k]
+		r := ratio[x]
 		alone := o2oProb(r, r, overlap[int(la)*nl+int(lb)], size[lb], r, overlap[int(lb)*nl+int(la)], size[la])
 		q := max(prob[x], p.Probability)
 		if prob[x] < alone*ambiguousShare && q >= link {
@@ -221,10 +223,13 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 			// its own better partners are counted): ambiguous, for review.
 			q = max(review, min(q, prob[x], link-ambiguousGap))
 		}
+		if q != p.Probability {
+			m.final = append(m.final, finalProb{int32(p.A), int32(p.B), q})
+		}
 		p.Probability = q
 		p.Weight = logOdds(q)
 	}
-	m.pairs = pairs
+	m.final = slices.Clip(m.final)
 	m.model.Lists = slices.Clone(m.lists)
 	m.model.Overlap = make([][]float64, nl)
 	for a := range nl {
@@ -249,18 +254,28 @@ func logOdds(p float64) float64 {
 	return math.Log2(p / (1 - p))
 }
 
+// finalProb is a pair's probability after the one-to-one step, kept for
+// Explain when the step changed it (pairs sorted by A, B).
+type finalProb struct {
+	a, b int32
+	p    float64
+}
+
 // o2oGroups groups the cross pairs (indexes into cross) that compete: a
 // record's pairs with one other list compete with each other, and so on
-// transitively. Groups of one pair are the common case. Without the dense
-// sums (too many records × lists) every pair is its own group.
-func (m *Matcher) o2oGroups(pairs []Pair, cross []int) [][]int {
+// transitively. Groups of one pair are the common case. It returns the
+// pairs in group order and where each group starts (group g is
+// order[starts[g]:starts[g+1]]). Without the dense sums (too many
+// records × lists) every pair is its own group.
+func (m *Matcher) o2oGroups(pairs []Pair, cross []int32) (order, starts []int32) {
 	st := m.o2o
+	order = make([]int32, len(cross))
 	if st.dense == nil {
-		out := make([][]int, len(cross))
+		starts = make([]int32, len(cross)+1)
 		for x := range cross {
-			out[x] = []int{x}
+			order[x], starts[x+1] = int32(x), int32(x+1)
 		}
-		return out
+		return order, starts
 	}
 	nl := st.nl
 	parent := make([]int32, len(m.ps)*nl)
@@ -282,8 +297,8 @@ func (m *Matcher) o2oGroups(pairs []Pair, cross []int) [][]int {
 			parent[max(a, b)] = min(a, b)
 		}
 	}
-	// Group by root with a counting sort, so that the groups are
-	// sub-slices of one array, in the order their first pairs come.
+	// Group by root with a counting sort, in the order the groups' first
+	// pairs come.
 	root := make([]int32, len(cross))
 	count := make([]int32, len(parent))
 	for x, k := range cross {
@@ -294,21 +309,20 @@ func (m *Matcher) o2oGroups(pairs []Pair, cross []int) [][]int {
 	for i := range cursor {
 		cursor[i] = -1
 	}
-	order := make([]int, len(cross))
-	var out [][]int
+	starts = []int32{0}
 	pos := int32(0)
 	for _, r := range root {
 		if cursor[r] < 0 {
 			cursor[r] = pos
-			out = append(out, order[pos:pos+count[r]])
 			pos += count[r]
+			starts = append(starts, pos)
 		}
 	}
 	for x, r := range root {
-		order[cursor[r]] = x
+		order[cursor[r]] = int32(x)
 		cursor[r]++
 	}
-	return out
+	return order, starts
 }
 
 // exactScratch holds the buffers of exact marginals.
@@ -324,7 +338,7 @@ type exactScratch struct {
 // probability that the pair is in a one-to-one matching of the group,
 // when a matching M has probability ∝ Π_{e∈M} λ·R_e (a record unmatched
 // costs nothing).
-func (ex *exactScratch) marginals(pairs []Pair, cross, g []int, ratio []float64, lambda float64, prob []float64) {
+func (ex *exactScratch) marginals(pairs []Pair, cross, g []int32, ratio []float64, lambda float64, prob []float64) {
 	ex.recs = ex.recs[:0]
 	local := func(r int32) uint8 {
 		for i, x := range ex.recs {
@@ -342,7 +356,7 @@ func (ex *exactScratch) marginals(pairs []Pair, cross, g []int, ratio []float64,
 		k := cross[x]
 		ex.ea = append(ex.ea, local(int32(pairs[k].A)))
 		ex.eb = append(ex.eb, local(int32(pairs[k].B)))
-		ex.w = append(ex.w, lambda*ratio[k])
+		ex.w = append(ex.w, lambda*ratio[x])
 	}
 	ex.acc = append(ex.acc[:0], make([]float64, n)...)
 	var z float64

@@ -203,10 +203,10 @@ func TestNamesOnlyOneToOne(t *testing.T) {
 func TestExactMarginals(t *testing.T) {
 	pairs := []Pair{{A: 0, B: 2}, {A: 0, B: 3}, {A: 1, B: 3}}
 	ratio := []float64{100, 10, 100}
-	cross := []int{0, 1, 2}
+	cross := []int32{0, 1, 2}
 	prob := make([]float64, 3)
 	var ex exactScratch
-	ex.marginals(pairs, cross, []int{0, 1, 2}, ratio, 1, prob)
+	ex.marginals(pairs, cross, []int32{0, 1, 2}, ratio, 1, prob)
 	// Matchings: {}, {02}, {03}, {13}, {02,13}: weights 1, 100, 10, 100, 10000.
 	z := 1.0 + 100 + 10 + 100 + 10000
 	want := []float64{(100 + 10000) / z, 10 / z, (100 + 10000) / z}
