@@ -44,7 +44,7 @@ const (
 	maxOverlap = 0.95
 	o2oIters   = 12
 	// maxExactPairs is the largest group of competing pairs whose
-	// matchings are enumerated (2^10 subsets at most).
+	// matchings are enumerated (2^10 subsets at most, once per run).
 	maxExactPairs = 10
 	// A pair whose one-to-one probability is below this share of what it
 	// would be without rivals is ambiguous: a record of one list has a
@@ -172,7 +172,7 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 	overlap := make([]float64, nl*nl)
 	expected := make([]float64, nl*nl)
 	var ex exactScratch
-	for range o2oIters {
+	for it := range o2oIters {
 		clear(expected)
 		for x, l := range lp {
 			expected[l] += prob[x] // symmetric: folded below
@@ -191,22 +191,26 @@ func (m *Matcher) oneToOne(pairs []Pair) {
 				overlap[a*nl+b] = o
 			}
 		}
+		last := change < 1e-3 || it == o2oIters-1
 		for gi := 0; gi+1 < len(starts); gi++ {
 			g := order[starts[gi]:starts[gi+1]]
 			la, lb := lp[g[0]]/int32(nl), lp[g[0]]%int32(nl)
 			oab, oba := overlap[int(la)*nl+int(lb)], overlap[int(lb)*nl+int(la)]
-			if len(g) == 1 || len(g) > maxExactPairs {
+			if !last || len(g) == 1 || len(g) > maxExactPairs {
+				// While the overlaps settle, and for lone pairs and large
+				// groups: the one-sided formula.
 				for _, x := range g {
 					prob[x] = o2oProb(ratio[x], sumA[x], oab, size[lb], sumB[x], oba, size[la])
 				}
 				continue
 			}
-			// One prior per link for the group: the smaller of the two
-			// lists' points of view, as o2oProb takes the smaller.
+			// Once they have settled, small groups exactly, with one prior
+			// per link for the group: the smaller of the two lists' points
+			// of view, as o2oProb takes the smaller.
 			lambda := min(oab/((1-oab)*size[lb]), oba/((1-oba)*size[la]))
 			ex.marginals(pairs, cross, g, ratio, lambda, prob)
 		}
-		if change < 1e-3 {
+		if last {
 			break
 		}
 	}
