@@ -146,6 +146,7 @@ type Session struct {
 	Role      string // viewer | analyst | admin
 	CSRF      string
 	ExpiresAt time.Time
+	Lang      string // the language the user chose (az, ru, en); "" = none: Accept-Language decides
 }
 
 // Account is a user as the admin page lists it.
@@ -181,6 +182,9 @@ type Users interface {
 	SetRole(ctx context.Context, by, name, role string) error
 	Sessions(ctx context.Context, user string) ([]SessionInfo, error)
 	RevokeSessions(ctx context.Context, by, user, id string) (int, error)
+	// SetLang keeps the user's language of the UI ("" to follow the
+	// browser again).
+	SetLang(ctx context.Context, user, lang string) error
 }
 
 // SourceInfo is a source and its editions, oldest first.

@@ -198,6 +198,10 @@ func (b Backend) RevokeSessions(ctx context.Context, by, user, id string) (int, 
 	return b.s.RevokeSessions(ctx, by, user, id)
 }
 
+func (b Backend) SetLang(ctx context.Context, user, lang string) error {
+	return b.s.SetLang(ctx, user, lang)
+}
+
 // ---- Registry ----
 
 func (b Backend) Sources(ctx context.Context) ([]web.SourceInfo, error) {
