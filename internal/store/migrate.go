@@ -47,7 +47,7 @@ INSERT INTO meta(key, value) VALUES ('data_version', 1), ('queue_run', (SELECT c
 // ---- 5 → 6 (issue 13): each user's language of the web UI ----
 
 // migrateUserLang adds users.lang: the language a user chose for the web
-// UI (az, ru or en); '' (every existing account) means none chosen, and
+// UI (az, ru or en); empty (every existing account) means none chosen, and
 // the browser's Accept-Language decides.
 func migrateUserLang(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT ''`)

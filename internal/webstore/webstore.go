@@ -304,6 +304,10 @@ func (b Backend) SearchNames(ctx context.Context, q string, limit int) ([]web.Na
 	return out, more, unindexed, nil
 }
 
+func (b Backend) PersonNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return b.s.PersonNamesOf(ctx, ids)
+}
+
 func (b Backend) SetScope(ctx context.Context, by string, sc web.ScopeInfo) error {
 	return b.s.SetScope(ctx, by, store.Scope{Source: sc.Source, Edition: sc.Edition, Comprehensive: sc.Comprehensive, Groups: sc.Groups,
 		Cases: sc.Cases, From: sc.From, To: sc.To, Country: sc.Country, Note: sc.Note})
