@@ -182,7 +182,7 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 	}
 	v.Expl, v.Extra = decodePayload(p, it.Payload)
 	if kind == roster.KindMatch || kind == roster.KindDuplicate {
-		v.Why = whyPair(it, kind)
+		v.Why = whyPair(p, it, kind)
 	}
 	if it.Kind == roster.KindScope {
 		v.Scope = decodeScope(it.Payload)
@@ -245,9 +245,9 @@ func decodeScope(payload string) *scopeView {
 }
 
 // whyPair says in words why a pair item is in the queue (see
-// review.WhyPair), from its completed payload.
-func whyPair(it roster.ReviewItem, kind string) string {
-	var p struct {
+// review.ExplainPair), from its completed payload, in p's language.
+func whyPair(p *i18n.Printer, it roster.ReviewItem, kind string) string {
+	var pl struct {
 		Probability *float64 `json:"probability"`
 		Explanation struct {
 			Reason      string  `json:"reason"`
@@ -255,14 +255,53 @@ func whyPair(it roster.ReviewItem, kind string) string {
 		} `json:"explanation"`
 		Clusters []review.PairCluster `json:"clusters"`
 	}
-	if json.Unmarshal([]byte(it.Payload), &p) != nil {
+	if json.Unmarshal([]byte(it.Payload), &pl) != nil {
 		return ""
 	}
-	prob := p.Explanation.Probability
-	if p.Probability != nil {
-		prob = *p.Probability
+	prob := pl.Explanation.Probability
+	if pl.Probability != nil {
+		prob = *pl.Probability
 	}
-	return review.WhyPair(kind, p.Explanation.Reason, prob, p.Clusters, nil)
+	w := review.ExplainPair(kind, pl.Explanation.Reason, prob, pl.Clusters)
+	pct := "p = " + p.Decimal(w.P, 2)
+	switch w.Case {
+	case review.WhySameList:
+		return p.T("web.why.same-list", pct)
+	case review.WhyRefused:
+		return p.T("web.why.refused", pct, w.Refusal)
+	case review.WhyMerge:
+		var why string
+		switch w.Because {
+		case review.BecauseShared:
+			var parts []string
+			for _, sh := range w.Shared {
+				parts = append(parts, p.T("web.why.shared.records", sh.A, sh.B, sh.List))
+			}
+			why = p.T("web.why.shared", strings.Join(parts, "; "))
+		case review.BecauseCannotLink:
+			why = p.T("web.why.cannot-link")
+		default:
+			why = p.T("web.why.on-balance")
+		}
+		return p.T("web.why.merge", pct, describeCluster(p, w.A), describeCluster(p, w.B), why)
+	}
+	return p.T("web.why.band", pct)
+}
+
+// describeCluster names a person and their records: "P-000012 (ipm:12
+// “Həsənov Əli”, mhm:3 “Гасанов Али”)", or the record alone.
+func describeCluster(p *i18n.Printer, c review.PairCluster) string {
+	if c.PersonID == "" {
+		return p.T("web.why.record", c.Ref)
+	}
+	var recs []string
+	for _, r := range c.Records {
+		recs = append(recs, r.Ref+" “"+r.Name+"”")
+	}
+	if c.Total > len(c.Records) {
+		recs = append(recs, p.N("web.why.more", c.Total-len(c.Records)))
+	}
+	return c.PersonID + " (" + strings.Join(recs, ", ") + ")"
 }
 
 func (s *Server) column(r *http.Request, ref string) column {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -17,6 +18,8 @@ import (
 	"text/template/parse"
 
 	"github.com/roster-coalition/roster/internal/i18n"
+	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
@@ -27,8 +30,8 @@ func (v verbSpy) Format(_ fmt.State, c rune) { *v.verbs = append(*v.verbs, c) }
 
 // templateKeys returns the message keys the templates print with t, n
 // and th (a string literal as the first argument), and those printed
-// with th.
-func templateKeys(t *testing.T) (keys, htmlKeys []string) {
+// with th and with n.
+func templateKeys(t *testing.T) (keys, htmlKeys, pluralKeys []string) {
 	t.Helper()
 	files, err := fs.Glob(assets, "templates/*.html")
 	if err != nil || len(files) == 0 {
@@ -71,8 +74,11 @@ func templateKeys(t *testing.T) (keys, htmlKeys []string) {
 			if id, ok := x.Args[0].(*parse.IdentifierNode); ok && len(x.Args) > 1 {
 				if s, ok := x.Args[1].(*parse.StringNode); ok {
 					switch id.Ident {
-					case "t", "n":
+					case "t":
 						keys = append(keys, s.Text)
+					case "n":
+						keys = append(keys, s.Text)
+						pluralKeys = append(pluralKeys, s.Text)
 					case "th":
 						keys = append(keys, s.Text)
 						htmlKeys = append(htmlKeys, s.Text)
@@ -99,7 +105,7 @@ func templateKeys(t *testing.T) (keys, htmlKeys []string) {
 			}
 		}
 	}
-	return keys, htmlKeys
+	return keys, htmlKeys, pluralKeys
 }
 
 // sourceKeys returns the message keys the package's Go code names: every
@@ -140,7 +146,7 @@ func sourceKeys(t *testing.T) []string {
 // catalogs' own test (internal/i18n) holds the three languages to the
 // same keys and verbs; th's messages take %s only.
 func TestMessages(t *testing.T) {
-	tkeys, hkeys := templateKeys(t)
+	tkeys, hkeys, pkeys := templateKeys(t)
 	if len(tkeys) < 200 {
 		t.Fatalf("only %d messages found in the templates", len(tkeys))
 	}
@@ -182,6 +188,11 @@ func TestMessages(t *testing.T) {
 			keys = append(keys, prefix+v)
 		}
 	}
+	for f := range match.NumFields {
+		for l := range match.NumLevels(f) {
+			keys = append(keys, "web.level."+strings.ReplaceAll(match.LevelName(f, l), " ", "-"))
+		}
+	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	for _, l := range i18n.Langs {
@@ -218,6 +229,13 @@ func TestMessages(t *testing.T) {
 		}
 		if !ok || strings.Trim(string(used), "s") != "" {
 			t.Errorf("th message %q takes verbs other than %%s: %q", k, string(used))
+		}
+	}
+	// A plural is printed with n, a message with t: the other way round
+	// the catalog has no such message.
+	for _, k := range tkeys {
+		if plural := slices.Contains(pkeys, k); strings.HasPrefix(en.T(k), "[") != plural {
+			t.Errorf("%q is printed with the wrong function (plural: %v)", k, plural)
 		}
 	}
 	if got := statusText(en, http.StatusConflict); got != "Conflict" {
@@ -265,5 +283,36 @@ func TestTH(t *testing.T) {
 	}
 	if got := link("https://evil.example/", "x"); got != `<a href="#">x</a>` {
 		t.Errorf("an off-site link: %s", got)
+	}
+}
+
+// Why a pair is queued, in the reader's language: the review band, and a
+// refused link that would put two records of one list into one person.
+func TestWhyPairInLanguages(t *testing.T) {
+	band := roster.ReviewItem{Payload: `{"probability":0.62,"explanation":{"reason":"review band"}}`}
+	if got := whyPair(i18n.New(i18n.Russian), band, roster.KindMatch); !strings.HasPrefix(got, "Вероятность совпадения (p = 0,62) в зоне проверки") {
+		t.Errorf("ru band: %q", got)
+	}
+	merge := roster.ReviewItem{Payload: `{"probability":1,"explanation":{"reason":"link refused: the clusters share a list"},"clusters":[
+		{"ref":"ipm@2025-06-01:1","person_id":"P-000001","records":[{"ref":"ipm@2025-06-01:1","name":"Həsənov Əli"}],"total":3},
+		{"ref":"cdr@2025-09-01:7","person_id":"P-000002","records":[{"ref":"cdr@2025-09-01:7","name":"Гасанов Али"},{"ref":"ipm@2025-06-01:9","name":"Hasanov Ali"}],"total":2}]}`}
+	want := map[i18n.Lang]string{
+		i18n.English:     "The matcher would link them (p = 1.00), but the link was refused: joining them would merge P-000001 (ipm@2025-06-01:1 “Həsənov Əli”, 2 more) with P-000002 (cdr@2025-09-01:7 “Гасанов Али”, ipm@2025-06-01:9 “Hasanov Ali”), and it would put ipm@2025-06-01:1 and ipm@2025-06-01:9 (two records of ipm@2025-06-01) into one person, and a list names each person once.",
+		i18n.Azerbaijani: "Səbəb: bu, ipm@2025-06-01:1 və ipm@2025-06-01:9 (ipm@2025-06-01 siyahısının iki qeydi) qeydlərini bir şəxsə salardı",
+		i18n.Russian:     "она объединила бы P-000001 (ipm@2025-06-01:1 “Həsənov Əli”, ещё 2) с P-000002",
+	}
+	for l, w := range want {
+		if got := whyPair(i18n.New(l), merge, roster.KindMatch); !strings.Contains(got, w) {
+			t.Errorf("%s merge: %q, want it to hold %q", l, got, w)
+		}
+	}
+	// The English is the CLI's (review.WhyPair), word for word.
+	var pl struct {
+		Clusters []review.PairCluster `json:"clusters"`
+	}
+	json.Unmarshal([]byte(merge.Payload), &pl)
+	if got, cli := whyPair(i18n.New(i18n.English), merge, roster.KindMatch),
+		review.WhyPair(roster.KindMatch, "link refused: the clusters share a list", 1, pl.Clusters, nil); got != cli {
+		t.Errorf("the UI's English differs from the CLI's:\n%s\n%s", got, cli)
 	}
 }

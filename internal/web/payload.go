@@ -147,7 +147,7 @@ func decodePayload(p *i18n.Printer, payload string) (explanation, []keyValue) {
 				}
 				for _, k := range []string{"note", "detail", "level", "agreement", "relation", "outcome", "why"} {
 					if s, ok := x[k].(string); ok && s != "" {
-						b.Note = s
+						b.Note = word(p, "web.level."+strings.ReplaceAll(s, " ", "-"), s)
 						break
 					}
 				}
