@@ -134,7 +134,8 @@ func browserReview(t *testing.T, bin string, lang, browserLang i18n.Lang) {
 	itemText := get("read the item", chromedp.Text(chromedp.CSS("main")))
 	prob := strings.TrimSpace(strings.Split(p.T("web.ex.prob"), "%")[0])
 	for _, want := range []string{"Гасанов Али Вагиф оглы", "Həsənov Əli Vaqif oğlu", "h → г on the Russian route", p.T("kind.match"),
-		p.T("web.item.why"), prob, p.T("web.ex.title"), p.T("web.col.decision"), p.T("web.sbs.caption"), p.T("field.birth_year")} {
+		p.T("web.item.why"), prob, p.T("web.ex.title"), p.T("web.col.decision"), p.T("web.sbs.caption"), p.T("field.birth_year"),
+		p.T("web.level.within-1-year")} {
 		if !strings.Contains(itemText, want) {
 			t.Errorf("item page in %s lacks %q", lang, want)
 		}
