@@ -428,12 +428,17 @@ type tick struct {
 // series "registry" is the unified registry, named registryLabel.
 func barChart(series []string, rows []tallyRow, registryLabel string) chart {
 	const (
-		labelW  = 200.0
 		plotW   = 520.0
 		barH    = 12.0
 		gap     = 2.0
 		bandPad = 14.0
 	)
+	// The group labels' column is as wide as the longest label needs (at
+	// about 7 px a letter), from 200 to 400 px.
+	labelW := 200.0
+	for _, row := range rows {
+		labelW = max(labelW, min(400, float64(len([]rune(row.Label)))*7+12))
+	}
 	c := chart{LabelW: labelW, Width: labelW + plotW + 60}
 	// The legend, in rows across the plot.
 	ly := 14.0
