@@ -11,4 +11,4 @@ var SQL string
 
 // Version is the schema version schema.sql describes; the store records it
 // in PRAGMA user_version and migrates older files up to it.
-const Version = 5
+const Version = 6

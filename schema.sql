@@ -199,7 +199,8 @@ CREATE TABLE users (
     name          TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
     created_at    TEXT NOT NULL,
-    role          TEXT NOT NULL DEFAULT 'analyst'   -- admin | analyst | viewer
+    role          TEXT NOT NULL DEFAULT 'analyst',  -- admin | analyst | viewer
+    lang          TEXT NOT NULL DEFAULT ''          -- the web UI's language: az | ru | en; '' = the browser's (Accept-Language)
 );
 
 CREATE TABLE sessions (

@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/roster-coalition/roster/internal/i18n"
 	"github.com/roster-coalition/roster/internal/store"
 )
 
@@ -34,12 +36,24 @@ func chromium(t *testing.T) string {
 }
 
 // TestBrowserReview drives a real headless Chromium through the review UI
-// wired to a real store: log in, open the queue, decide the first item
-// with the keyboard, see it leave the queue and appear in the audit log.
-// It saves a screenshot of the item page in $ROSTER_SCREENSHOT_DIR (or a
-// temporary directory).
+// wired to a real store, once per language: log in (the login page in the
+// browser's language), pick the language in the header, open the queue,
+// decide the first item with the keyboard, see it leave the queue and
+// appear in the audit log, and log in again to find the language kept.
+// Each run's browser asks for another language (Accept-Language), so the
+// user's choice is what the pages follow. It saves a screenshot of the
+// item page per language in $ROSTER_SCREENSHOT_DIR (or a temporary
+// directory): screenshot-item-az.png, -ru.png, -en.png.
 func TestBrowserReview(t *testing.T) {
 	bin := chromium(t)
+	browserLang := map[i18n.Lang]i18n.Lang{i18n.Azerbaijani: i18n.Russian, i18n.Russian: i18n.English, i18n.English: i18n.Azerbaijani}
+	for _, lang := range i18n.Langs {
+		t.Run(string(lang), func(t *testing.T) { browserReview(t, bin, lang, browserLang[lang]) })
+	}
+}
+
+func browserReview(t *testing.T, bin string, lang, browserLang i18n.Lang) {
+	p, bp := i18n.New(lang), i18n.New(browserLang)
 	s := seedWebStore(t)
 	h, err := newWebHandler(s, nil)
 	if err != nil {
@@ -65,18 +79,48 @@ func TestBrowserReview(t *testing.T) {
 		}
 		return v
 	}
-	do("log in",
-		chromedp.Navigate(base+"/queue"),
-		chromedp.WaitVisible(chromedp.ID("name")),
-		chromedp.SendKeys(chromedp.ID("name"), "alice"),
-		chromedp.SendKeys(chromedp.ID("password"), "alice-password"),
-		chromedp.Submit(chromedp.ID("password")),
+	// heading checks the page's language and its first heading.
+	heading := func(step string, l i18n.Lang, want string) {
+		t.Helper()
+		if got := get(step+": lang", chromedp.Evaluate[string](`document.documentElement.lang`)); got != string(l) {
+			t.Errorf("%s: the page is in %q, want %s", step, got, l)
+		}
+		if got := get(step+": heading", chromedp.Text(chromedp.CSS("main h1"))); strings.TrimSpace(got) != want {
+			t.Errorf("%s: heading %q, want %q", step, got, want)
+		}
+	}
+	if _, err := chromedp.Call(bctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+		Headers: network.Headers{"Accept-Language": string(browserLang)}}); err != nil {
+		t.Fatalf("set Accept-Language: %v", err)
+	}
+	login := func() {
+		t.Helper()
+		do("log in",
+			chromedp.Navigate(base+"/queue"),
+			chromedp.WaitVisible(chromedp.ID("name")),
+		)
+		heading("the login page, before a choice", browserLang, bp.T("web.login.title"))
+		do("log in",
+			chromedp.SendKeys(chromedp.ID("name"), "alice"),
+			chromedp.SendKeys(chromedp.ID("password"), "alice-password"),
+			chromedp.Submit(chromedp.ID("password")),
+			chromedp.WaitVisible(chromedp.ID("queue")),
+		)
+	}
+	login()
+	if lang != browserLang {
+		heading("the queue, before a choice", browserLang, bp.T("web.queue.title"))
+	}
+	do("pick the language in the header",
+		chromedp.Click(chromedp.CSS(`#lang button[value="`+string(lang)+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#lang button[value="`+string(lang)+`"][aria-pressed="true"]`)),
 		chromedp.WaitVisible(chromedp.ID("queue")),
 	)
+	heading("the queue", lang, p.T("web.queue.title"))
 	queueHTML := get("read the queue", chromedp.OuterHTML(chromedp.ID("queue")))
 	itemHref := fmt.Sprintf(`href="/items/%d"`, itemID)
-	if !strings.Contains(queueHTML, itemHref) {
-		t.Fatalf("the queue lacks item %d:\n%s", itemID, queueHTML)
+	if !strings.Contains(queueHTML, itemHref) || !strings.Contains(queueHTML, p.T("kind.match")) {
+		t.Fatalf("the queue lacks item %d or its kind in %s:\n%s", itemID, lang, queueHTML)
 	}
 	// j selects the first row (the highest impact: the match), Enter opens it.
 	do("open the item with the keyboard",
@@ -88,9 +132,18 @@ func TestBrowserReview(t *testing.T) {
 		t.Fatalf("j, Enter opened %s", loc)
 	}
 	itemText := get("read the item", chromedp.Text(chromedp.CSS("main")))
-	for _, want := range []string{"Гасанов Али Вагиф оглы", "Həsənov Əli Vaqif oğlu", "Match probability", "h → г on the Russian route"} {
+	prob := strings.TrimSpace(strings.Split(p.T("web.ex.prob"), "%")[0])
+	for _, want := range []string{"Гасанов Али Вагиф оглы", "Həsənov Əli Vaqif oğlu", "h → г on the Russian route", p.T("kind.match"),
+		p.T("web.item.why"), prob, p.T("web.ex.title"), p.T("web.col.decision"), p.T("web.sbs.caption"), p.T("field.birth_year"),
+		p.T("web.level.within-1-year")} {
 		if !strings.Contains(itemText, want) {
-			t.Errorf("item page lacks %q", want)
+			t.Errorf("item page in %s lacks %q", lang, want)
+		}
+	}
+	buttons := get("read the buttons", chromedp.Text(chromedp.CSS("#decide .verdicts")))
+	for _, v := range []string{"same", "different", "unsure", "dismiss"} {
+		if !strings.Contains(buttons, p.T("web.button."+v)) {
+			t.Errorf("the item's buttons in %s lack %q: %q", lang, p.T("web.button."+v), buttons)
 		}
 	}
 	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
@@ -104,11 +157,11 @@ func TestBrowserReview(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	shotPath := filepath.Join(dir, "screenshot-item.png")
+	shotPath := filepath.Join(dir, "screenshot-item-"+string(lang)+".png")
 	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshot of the item page: %s", shotPath)
+	t.Logf("screenshot of the item page in %s: %s", lang, shotPath)
 
 	// s without a reason records nothing and puts the cursor in the reason box.
 	do("s without a reason", chromedp.KeyEvent("s"), chromedp.Sleep(150*time.Millisecond))
@@ -128,28 +181,42 @@ func TestBrowserReview(t *testing.T) {
 	if loc := get("location", chromedp.Location()); !strings.Contains(loc, fmt.Sprintf("decided=%d", itemID)) {
 		t.Errorf("after deciding: at %s", loc)
 	}
+	if flash := get("read the note", chromedp.Text(chromedp.CSS(".flash"))); !strings.Contains(flash, p.T("verdict.same")) ||
+		!strings.Contains(flash, p.T("web.undo")) {
+		t.Errorf("the note after the decision in %s: %q", lang, flash)
+	}
 	do("back to the queue", chromedp.Navigate(base+"/queue"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	if html := get("read the queue", chromedp.OuterHTML(chromedp.CSS("main"))); strings.Contains(html, itemHref) {
 		t.Error("the decided item is still in the open queue")
 	}
 	do("the audit log", chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.ID("audit")))
+	heading("the audit log", lang, p.T("web.audit.title"))
 	auditText := get("read the audit log", chromedp.Text(chromedp.ID("audit")))
-	for _, want := range []string{"alice", "Same person", "same father, same case"} {
+	for _, want := range []string{"alice", p.T("verdict.same"), p.T("web.action.decide"), "same father, same case"} {
 		if !strings.Contains(auditText, want) {
-			t.Errorf("audit log lacks %q:\n%s", want, auditText)
+			t.Errorf("audit log in %s lacks %q:\n%s", lang, want, auditText)
 		}
 	}
 	audit, err := s.Audit(context.Background())
 	if err != nil || len(audit) != 1 || audit[0].Actor != "alice" || audit[0].ItemID != itemID || audit[0].Verdict != "same" {
 		t.Fatalf("store audit = %+v, %v", audit, err)
 	}
-	// The help dialog opens with ?.
+	// The help dialog opens with ?, in the language.
 	do("help", chromedp.KeyEvent("?"), chromedp.Sleep(150*time.Millisecond))
 	if open, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.getElementById("help").open`)); err != nil || !open {
 		t.Errorf("? does not open the help (%v)", err)
 	}
-	for _, p := range problems() {
-		t.Errorf("browser console: %s", p)
+	if title := get("the help's title", chromedp.Text(chromedp.ID("help-title"))); title != p.T("web.help.title") {
+		t.Errorf("the help's title in %s: %q", lang, title)
+	}
+	// Log out and in again: the choice is kept (in the database), whatever
+	// the browser asks for.
+	do("close the help, log out", chromedp.KeyEvent(kb.Escape),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("name")))
+	login()
+	heading("the queue after logging in again", lang, p.T("web.queue.title"))
+	for _, pr := range problems() {
+		t.Errorf("browser console: %s", pr)
 	}
 }
 

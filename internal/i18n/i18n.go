@@ -1,6 +1,6 @@
 // Package i18n holds Roster's messages in Azerbaijani, Russian and
 // English, and prints them: plural forms, numbers and dates as each
-// language writes them. The report uses it, and the web UI is meant to.
+// language writes them. The report and the web UI use it.
 //
 // A message is looked up by key ("report.title"). Its text is a
 // fmt format; the catalogs of the three languages have the same keys and
@@ -36,10 +36,23 @@ var Langs = []Lang{Azerbaijani, Russian, English}
 // Default is the language when nothing says otherwise.
 const Default = English
 
+// catalogs are each language's messages: the report's and the domain's
+// (az, ru, en) with the web UI's (azWeb, ruWeb, enWeb, kept apart for
+// reading; no key is in both, a test checks).
 var catalogs = map[Lang]map[string]string{
-	Azerbaijani: az,
-	Russian:     ru,
-	English:     en,
+	Azerbaijani: merge(az, azWeb),
+	Russian:     merge(ru, ruWeb),
+	English:     merge(en, enWeb),
+}
+
+func merge(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Parse reads a language code ("az", "ru-RU", "EN"); ok is false for a
@@ -226,8 +239,7 @@ func (p *Printer) Date(iso string) string {
 
 // Funcs are the printer's functions for a template (html/template's
 // FuncMap): t (a message), n (a plural message), int, decimal and date.
-// The report uses them; a web page can do the same, one printer per
-// request in the reader's language.
+// The report uses them, and the web UI, one printer per language.
 func (p *Printer) Funcs() map[string]any {
 	return map[string]any{
 		"t":       p.T,

@@ -62,12 +62,24 @@ func TestCatalogsComplete(t *testing.T) {
 			}
 		}
 		for k, m := range catalogs[l] {
-			want, ok := en[k]
+			want, ok := catalogs[English][k]
 			if !ok {
-				want = en[pluralBase(k)+".other"]
+				want = catalogs[English][pluralBase(k)+".other"]
 			}
 			if got, wantV := verbs(m), verbs(want); !maps.Equal(got, wantV) {
 				t.Errorf("%s %q: verbs %v, English has %v", l, k, got, wantV)
+			}
+		}
+	}
+}
+
+// TestWebApart: the web UI's messages are kept apart from the report's,
+// and no key is in both (the merge would hide one).
+func TestWebApart(t *testing.T) {
+	for l, pair := range map[Lang][2]map[string]string{Azerbaijani: {az, azWeb}, Russian: {ru, ruWeb}, English: {en, enWeb}} {
+		for k := range pair[1] {
+			if _, ok := pair[0][k]; ok {
+				t.Errorf("%s: %q is in both catalogs", l, k)
 			}
 		}
 	}
@@ -187,7 +199,8 @@ func TestDomainWords(t *testing.T) {
 	for _, k := range roster.Kinds {
 		keys = append(keys, "kind."+k)
 	}
-	for _, v := range []string{roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure, roster.VerdictDismiss} {
+	for _, v := range []string{roster.VerdictSame, roster.VerdictDifferent, roster.VerdictUnsure, roster.VerdictDismiss,
+		roster.VerdictConfirm, roster.VerdictNotOmission, roster.VerdictOutOfScope, roster.VerdictComprehensive} {
 		keys = append(keys, "verdict."+v)
 	}
 	for _, l := range Langs {

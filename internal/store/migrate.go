@@ -17,6 +17,7 @@ var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	migratePrivacyMarks,  // 2 → 3 (issue 15: privacy.go)
 	migrateMeta,          // 3 → 4 (issue 16)
 	migrateReviewTeams,   // 4 → 5: review as a team (issue 14: migrate_teams.go)
+	migrateUserLang,      // 5 → 6: each user's language of the web UI (issue 13)
 }
 
 // migrateRecordAliases adds records.aliases (issue 12): the other names
@@ -40,6 +41,16 @@ CREATE TABLE meta (
     value INTEGER NOT NULL
 );
 INSERT INTO meta(key, value) VALUES ('data_version', 1), ('queue_run', (SELECT coalesce(max(id), 0) FROM runs));`)
+	return err
+}
+
+// ---- 5 → 6 (issue 13): each user's language of the web UI ----
+
+// migrateUserLang adds users.lang: the language a user chose for the web
+// UI (az, ru or en); empty (every existing account) means none chosen, and
+// the browser's Accept-Language decides.
+func migrateUserLang(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT ''`)
 	return err
 }
 

@@ -289,6 +289,14 @@ func TestMigrateV1Teams(t *testing.T) {
 	if err != nil || len(users) != 1 || users[0].Role != store.RoleAdmin {
 		t.Errorf("users after the migration: %+v, %v", users, err)
 	}
+	// An account from before languages has chosen none (the browser's
+	// decides) and can choose one.
+	if _, sess, err := s.CreateSession(ctx, "alice"); err != nil || sess.Lang != "" {
+		t.Errorf("alice's language after the migration: %q, %v", sess.Lang, err)
+	}
+	if err := s.SetLang(ctx, "alice", "az"); err != nil {
+		t.Errorf("set a language after the migration: %v", err)
+	}
 	counts, err := s.ReviewCounts(ctx)
 	if err != nil || counts[roster.KindMatch] != 1 || counts[roster.KindOmission] != 1 || counts[roster.KindGroupGap] != 0 {
 		t.Errorf("open counts after the migration: %v, %v", counts, err)

@@ -286,6 +286,33 @@ func (s *Store) PersonNames(ctx context.Context) (map[string]PersonName, error) 
 	return out, rows.Err()
 }
 
+// PersonNamesOf returns the canonical names kept by the last rebuild of
+// the queue of the persons among ids that have one.
+func (s *Store) PersonNamesOf(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT person_id, name FROM person_names WHERE person_id IN (?`+
+		strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("person names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
 // SavePersonNames keeps canonical names (new or changed), in one
 // transaction.
 func (s *Store) SavePersonNames(ctx context.Context, names map[string]PersonName) error {

@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/roster-coalition/roster/internal/i18n"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
@@ -76,6 +77,7 @@ type Session struct {
 	Role      string
 	CSRF      string
 	ExpiresAt time.Time
+	Lang      string // the user's language of the web UI; "" = none chosen
 }
 
 // SessionInfo is a session as an admin sees it: an ID (the start of the
@@ -324,6 +326,25 @@ func (s *Store) RemoveUser(ctx context.Context, by, name string) error {
 	})
 }
 
+// SetLang keeps the language a user chose for the web UI: "az", "ru" or
+// "en", or "" to follow the browser's Accept-Language again. Every
+// session of the user speaks it from the next request.
+func (s *Store) SetLang(ctx context.Context, name, lang string) error {
+	if l, ok := i18n.Parse(lang); lang != "" && (!ok || string(l) != lang) {
+		return roster.Errorf(roster.EINVALID, "language %q: want az, ru or en", lang)
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE users SET lang = ? WHERE name = ?`, lang, name)
+		if err != nil {
+			return fmt.Errorf("set language: %w", err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return roster.Errorf(roster.ENOTFOUND, "no user %s", name)
+		}
+		return nil
+	})
+}
+
 // Users lists the accounts by name, with their live sessions.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT u.name, u.role, u.created_at,
@@ -403,7 +424,7 @@ func (s *Store) CreateSession(ctx context.Context, user string) (token string, s
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Format(time.RFC3339)); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT role FROM users WHERE name = ?`, user).Scan(&sess.Role); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT role, lang FROM users WHERE name = ?`, user).Scan(&sess.Role, &sess.Lang); err != nil {
 			return notFound(err, "no user %s", user)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions(token_hash, user, csrf, created_at, expires_at) VALUES(?,?,?,?,?)`,
@@ -424,8 +445,8 @@ func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 	}
 	var sess Session
 	var exp string
-	err := s.db.QueryRowContext(ctx, `SELECT x.user, u.role, x.csrf, x.expires_at FROM sessions x JOIN users u ON u.name = x.user
-		WHERE x.token_hash = ? AND x.expires_at > ?`, TokenHash(token), s.now()).Scan(&sess.User, &sess.Role, &sess.CSRF, &exp)
+	err := s.db.QueryRowContext(ctx, `SELECT x.user, u.role, x.csrf, x.expires_at, u.lang FROM sessions x JOIN users u ON u.name = x.user
+		WHERE x.token_hash = ? AND x.expires_at > ?`, TokenHash(token), s.now()).Scan(&sess.User, &sess.Role, &sess.CSRF, &exp, &sess.Lang)
 	if err != nil {
 		return Session{}, notFound(err, "no session")
 	}

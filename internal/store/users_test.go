@@ -113,3 +113,40 @@ func TestSessions(t *testing.T) {
 		t.Fatal("session survives user removal")
 	}
 }
+
+// A user's language is kept in the database: every session of theirs
+// reads it, a new one too, and only az, ru, en or "" are taken.
+func TestSetLang(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	if err := s.AddUser(ctx, "alice", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	tok, sess, err := s.CreateSession(ctx, "alice")
+	if err != nil || sess.Lang != "" {
+		t.Fatalf("a new session: lang %q (%v), want none chosen", sess.Lang, err)
+	}
+	if err := s.SetLang(ctx, "alice", "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Session(ctx, tok); err != nil || got.Lang != "ru" {
+		t.Errorf("the live session after SetLang: %q (%v), want ru", got.Lang, err)
+	}
+	if _, got, err := s.CreateSession(ctx, "alice"); err != nil || got.Lang != "ru" {
+		t.Errorf("a new session after SetLang: %q (%v), want ru", got.Lang, err)
+	}
+	for _, bad := range []string{"de", "RU", "ru-RU", " en"} {
+		if err := s.SetLang(ctx, "alice", bad); roster.ErrorCode(err) != roster.EINVALID {
+			t.Errorf("SetLang(%q): %v, want EINVALID", bad, err)
+		}
+	}
+	if err := s.SetLang(ctx, "nobody", "az"); roster.ErrorCode(err) != roster.ENOTFOUND {
+		t.Errorf("SetLang of an unknown user: %v, want ENOTFOUND", err)
+	}
+	if err := s.SetLang(ctx, "alice", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Session(ctx, tok); got.Lang != "" {
+		t.Errorf("after SetLang(\"\"): %q, want none chosen", got.Lang)
+	}
+}

@@ -23,11 +23,41 @@ func (s *Server) personsPage(w http.ResponseWriter, r *http.Request) {
 	if more && len(list) > 0 {
 		next = "/persons?after=" + list[len(list)-1].ID
 	}
-	s.render(w, r, http.StatusOK, "persons", "Persons", struct {
-		Persons []PersonSummary
+	ids := make([]string, len(list))
+	for i, x := range list {
+		ids[i] = x.ID
+	}
+	canon, err := s.cfg.Registry.PersonNames(r.Context(), ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.printerFor(r)
+	rows := make([]personRow, len(list))
+	for i, x := range list {
+		rows[i] = personRow{PersonSummary: x, Names: nameIn(p.Lang, canon[x.ID], s.russianOf(x.Name), x.Name)}
+	}
+	s.render(w, r, http.StatusOK, "persons", p.T("web.persons.title"), struct {
+		Persons []personRow
 		Next    string
 		Paged   bool
-	}{list, next, after != ""})
+	}{rows, next, after != ""})
+}
+
+// personRow is a person in the list, with the name in the interface's
+// script.
+type personRow struct {
+	PersonSummary
+	Names personName
+}
+
+// russianOf is a record's name when it is written in Russian Cyrillic
+// (the person's Russian spelling), else "".
+func (s *Server) russianOf(name string) string {
+	if s.parseRecordName(roster.Record{Name: name}).Script == "ru-cyrl" {
+		return name
+	}
+	return ""
 }
 
 // ---- agreement and pace ----
@@ -38,7 +68,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "stats", "Agreement", st)
+	s.render(w, r, http.StatusOK, "stats", s.printerFor(r).T("web.stats.title"), st)
 }
 
 // ---- admin: accounts, sessions, the review settings ----
@@ -68,15 +98,16 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	p := s.printerFor(r)
 	v := adminView{Accounts: accounts, Sessions: sessions, Roles: []string{roleViewer, roleAnalyst, roleAdmin},
 		Done: r.URL.Query().Get("done")}
 	for _, k := range roster.Kinds {
 		if k == roster.KindAdjudication || k == roster.KindScope {
 			continue
 		}
-		v.Kinds = append(v.Kinds, option{Value: k, Label: kindLabel(k), Selected: slices.Contains(double, k)})
+		v.Kinds = append(v.Kinds, option{Value: k, Label: kindLabel(p, k), Selected: slices.Contains(double, k)})
 	}
-	s.render(w, r, http.StatusOK, "admin", "Accounts and settings", v)
+	s.render(w, r, http.StatusOK, "admin", p.T("web.admin.title"), v)
 }
 
 func (s *Server) setRole(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/subtle"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,27 +30,28 @@ func (s *Server) auth(h http.HandlerFunc) http.Handler {
 		if !ok {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				if strings.HasPrefix(r.URL.Path, "/api/") {
-					writeJSONError(w, http.StatusUnauthorized, "log in first")
+					writeJSONError(w, http.StatusUnauthorized, s.printerFor(r).T("web.error.log-in"))
 					return
 				}
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			s.renderError(w, r, http.StatusUnauthorized, "your session has ended: log in again")
+			s.renderError(w, r, http.StatusUnauthorized, s.printerFor(r).T("web.error.session-ended"))
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess))
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			got := r.Header.Get("X-CSRF-Token")
 			if got == "" {
 				got = r.PostFormValue("csrf")
 			}
 			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) != 1 {
-				s.renderError(w, r, http.StatusForbidden, "the form's security token is missing or stale: reload the page and try again")
+				s.renderError(w, r, http.StatusForbidden, s.printerFor(r).T("web.error.csrf"))
 				return
 			}
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess)))
+		h(w, r)
 	})
 }
 
@@ -89,7 +89,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, name, msg string) {
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, code, "login", "Log in", struct {
+	s.render(w, r, code, "login", s.printerFor(r).T("web.login.title"), struct {
 		Name, Error, Next string
 	}{name, msg, safeNext(r.FormValue("next"))})
 }
@@ -98,7 +98,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	pw := r.PostFormValue("password")
 	if name == "" || pw == "" {
-		s.renderLogin(w, r, http.StatusBadRequest, name, "Enter your user name and password.")
+		s.renderLogin(w, r, http.StatusBadRequest, name, s.printerFor(r).T("web.login.empty"))
 		return
 	}
 	wait, err := s.cfg.Users.LoginLocked(r.Context(), name)
@@ -107,8 +107,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wait > 0 {
-		s.renderLogin(w, r, http.StatusTooManyRequests, name,
-			"Too many failed attempts for this name: wait "+wait.Round(time.Second).String()+" and try again.")
+		s.renderLogin(w, r, http.StatusTooManyRequests, name, s.printerFor(r).T("web.login.locked", wait.Round(time.Second).String()))
 		return
 	}
 	if err := s.cfg.Users.CheckPassword(r.Context(), name, pw); err != nil {
@@ -121,7 +120,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.cfg.Log.Warn("failed login", "user", name, "remote", r.RemoteAddr)
-		s.renderLogin(w, r, http.StatusUnauthorized, name, "Unknown user name or wrong password.")
+		s.renderLogin(w, r, http.StatusUnauthorized, name, s.printerFor(r).T("web.login.wrong"))
 		return
 	}
 	if err := s.cfg.Users.LoginSucceeded(r.Context(), name); err != nil {
@@ -178,17 +177,10 @@ func (s *Server) need(role string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess := sessionFrom(r.Context())
 		if !roleAtLeast(sess.Role, role) {
-			what := map[string]string{roleAnalyst: "Only analysts and admins decide review items", roleAdmin: "Only admins manage accounts, scopes and settings"}[role]
-			s.renderError(w, r, http.StatusForbidden, fmt.Sprintf("%s; you (%s) are %s %s.", what, sess.User, article(sess.Role), sess.Role))
+			p := s.printerFor(r)
+			s.renderError(w, r, http.StatusForbidden, p.T("web.error.need."+role, sess.User, roleLabel(p, sess.Role)))
 			return
 		}
 		h(w, r)
 	}
-}
-
-func article(role string) string {
-	if role == roleAdmin || role == roleAnalyst {
-		return "an"
-	}
-	return "a"
 }

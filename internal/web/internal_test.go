@@ -41,7 +41,7 @@ func TestAssetsSelfContained(t *testing.T) {
 // The legend comes before the bars, so a reader meets it first.
 func TestChartLegendFirst(t *testing.T) {
 	c := barChart([]string{"ipm@2025-06-01", "cdr@2025-09-01", "registry"}, []tallyRow{
-		{Label: "Journalists", Counts: []int{2, 3, 4}}, {Label: "Anti-war", Counts: []int{1, 0, 1}}})
+		{Label: "Journalists", Counts: []int{2, 3, 4}}, {Label: "Anti-war", Counts: []int{1, 0, 1}}}, "unified registry")
 	if len(c.Legend) != 3 || c.Legend[2].Label != "unified registry" {
 		t.Fatalf("legend %+v", c.Legend)
 	}

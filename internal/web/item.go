@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/roster-coalition/roster/internal/i18n"
 	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
@@ -44,10 +45,10 @@ type verdictButton struct {
 
 // buttons are the verdicts an item of a kind offers, with what each
 // means for that kind.
-func buttons(kind string, pair bool) []verdictButton {
+func buttons(p *i18n.Printer, kind string, pair bool) []verdictButton {
 	var out []verdictButton
 	for _, v := range roster.Verdicts(kind, pair) {
-		b := verdictButton{Verdict: v, Label: verdictLabel(v), Key: verdictKeys[v], Hint: verdictHint(kind, v), Map: v == roster.VerdictMap}
+		b := verdictButton{Verdict: v, Label: buttonLabel(p, v), Key: verdictKeys[v], Hint: verdictHint(p, kind, v), Map: v == roster.VerdictMap}
 		out = append(out, b)
 	}
 	return out
@@ -122,7 +123,7 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Flash = s.flash(r)
-	s.render(w, r, http.StatusOK, "item", fmt.Sprintf("Item %d", v.Item.ID), v)
+	s.render(w, r, http.StatusOK, "item", s.printerFor(r).T("web.item.title", v.Item.ID), v)
 }
 
 func (s *Server) loadItem(r *http.Request) (*itemView, error) {
@@ -136,6 +137,7 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 		return nil, err
 	}
 	sess := sessionFrom(ctx)
+	p := s.printerFor(r)
 	f := filterFrom(r)
 	v := &itemView{Item: it, Query: f.query(), MaxReason: roster.MaxReason, CanDecide: roleAtLeast(sess.Role, roleAnalyst)}
 	if checkFilter(f) == nil {
@@ -153,14 +155,14 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 			}
 		}
 	}
-	v.Buttons = buttons(kind, len(it.Records) == 2)
-	v.Groups = options(roster.Groups, groupLabel, "")
+	v.Buttons = buttons(p, kind, len(it.Records) == 2)
+	v.Groups = options(roster.Groups, func(g string) string { return groupLabel(p, g) }, "")
 	if len(it.Records) <= maxSideBySide {
 		for _, ref := range it.Records {
 			v.Columns = append(v.Columns, s.column(r, ref))
 		}
-		s.payloadRecords(it.Payload, v.Columns)
-		v.Rows = sideBySide(v.Columns)
+		s.payloadRecords(p, it.Payload, v.Columns)
+		v.Rows = sideBySide(p, v.Columns)
 	} else {
 		// A group gap or an unknown label names many records: listed,
 		// not compared.
@@ -178,9 +180,9 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 			v.Listed = append(v.Listed, c)
 		}
 	}
-	v.Expl, v.Extra = decodePayload(it.Payload)
+	v.Expl, v.Extra = decodePayload(p, it.Payload)
 	if kind == roster.KindMatch || kind == roster.KindDuplicate {
-		v.Why = whyPair(it, kind)
+		v.Why = whyPair(p, it, kind)
 	}
 	if it.Kind == roster.KindScope {
 		v.Scope = decodeScope(it.Payload)
@@ -243,9 +245,9 @@ func decodeScope(payload string) *scopeView {
 }
 
 // whyPair says in words why a pair item is in the queue (see
-// review.WhyPair), from its completed payload.
-func whyPair(it roster.ReviewItem, kind string) string {
-	var p struct {
+// review.ExplainPair), from its completed payload, in p's language.
+func whyPair(p *i18n.Printer, it roster.ReviewItem, kind string) string {
+	var pl struct {
 		Probability *float64 `json:"probability"`
 		Explanation struct {
 			Reason      string  `json:"reason"`
@@ -253,21 +255,60 @@ func whyPair(it roster.ReviewItem, kind string) string {
 		} `json:"explanation"`
 		Clusters []review.PairCluster `json:"clusters"`
 	}
-	if json.Unmarshal([]byte(it.Payload), &p) != nil {
+	if json.Unmarshal([]byte(it.Payload), &pl) != nil {
 		return ""
 	}
-	prob := p.Explanation.Probability
-	if p.Probability != nil {
-		prob = *p.Probability
+	prob := pl.Explanation.Probability
+	if pl.Probability != nil {
+		prob = *pl.Probability
 	}
-	return review.WhyPair(kind, p.Explanation.Reason, prob, p.Clusters, nil)
+	w := review.ExplainPair(kind, pl.Explanation.Reason, prob, pl.Clusters)
+	pct := "p = " + p.Decimal(w.P, 2)
+	switch w.Case {
+	case review.WhySameList:
+		return p.T("web.why.same-list", pct)
+	case review.WhyRefused:
+		return p.T("web.why.refused", pct, w.Refusal)
+	case review.WhyMerge:
+		var why string
+		switch w.Because {
+		case review.BecauseShared:
+			var parts []string
+			for _, sh := range w.Shared {
+				parts = append(parts, p.T("web.why.shared.records", sh.A, sh.B, sh.List))
+			}
+			why = p.T("web.why.shared", strings.Join(parts, "; "))
+		case review.BecauseCannotLink:
+			why = p.T("web.why.cannot-link")
+		default:
+			why = p.T("web.why.on-balance")
+		}
+		return p.T("web.why.merge", pct, describeCluster(p, w.A), describeCluster(p, w.B), why)
+	}
+	return p.T("web.why.band", pct)
+}
+
+// describeCluster names a person and their records: "P-000012 (ipm:12
+// “Həsənov Əli”, mhm:3 “Гасанов Али”)", or the record alone.
+func describeCluster(p *i18n.Printer, c review.PairCluster) string {
+	if c.PersonID == "" {
+		return p.T("web.why.record", c.Ref)
+	}
+	var recs []string
+	for _, r := range c.Records {
+		recs = append(recs, r.Ref+" “"+r.Name+"”")
+	}
+	if c.Total > len(c.Records) {
+		recs = append(recs, p.N("web.why.more", c.Total-len(c.Records)))
+	}
+	return c.PersonID + " (" + strings.Join(recs, ", ") + ")"
 }
 
 func (s *Server) column(r *http.Request, ref string) column {
 	c := column{Ref: ref}
 	rr, err := roster.ParseRef(ref)
 	if err != nil {
-		c.Missing = err.Error()
+		c.Missing = message(s.printerFor(r), err)
 		return c
 	}
 	rec, err := s.cfg.Registry.FindRecord(r.Context(), rr)
@@ -284,10 +325,10 @@ func (s *Server) column(r *http.Request, ref string) column {
 // engine (Həsənov and Гасанов are one surname on two routes); other text
 // is compared after transliteration to Latin and case folding, so
 // "Абзас Медиа" and "Abzas Media" do not count as a difference.
-func sideBySide(cols []column) []fieldRow {
+func sideBySide(p *i18n.Printer, cols []column) []fieldRow {
 	// row builds a row; differ tells whether two non-empty values differ.
-	row := func(label string, f func(c column) string, differ func(i, j int, a, b string) bool) fieldRow {
-		r := fieldRow{Label: label}
+	row := func(key string, f func(c column) string, differ func(i, j int, a, b string) bool) fieldRow {
+		r := fieldRow{Label: p.T(key)}
 		for _, c := range cols {
 			v := ""
 			if c.Found {
@@ -339,31 +380,31 @@ func sideBySide(cols []column) []fieldRow {
 	group := func(c column) string {
 		if c.Record.Group == "" {
 			if c.Record.GroupRaw != "" {
-				return "unmapped: " + c.Record.GroupRaw
+				return p.T("web.row.unmapped", c.Record.GroupRaw)
 			}
 			return ""
 		}
-		return groupLabel(c.Record.Group)
+		return groupLabel(p, c.Record.Group)
 	}
 	rows := []fieldRow{
-		row("Name as written", func(c column) string { return c.Record.Name }, nil),
-		row("Other names", func(c column) string { return strings.Join(recordAliases(c.Record), "; ") }, nil),
-		row("Surname (read as)", func(c column) string { return c.Parsed.Surname }, part(func(c names.Comparison) names.PartScore { return c.Surname })),
-		row("Given name (read as)", func(c column) string { return c.Parsed.Given }, part(func(c names.Comparison) names.PartScore { return c.Given })),
-		row("Patronymic (read as)", func(c column) string { return c.Parsed.Patronymic }, part(func(c names.Comparison) names.PartScore { return c.Patronymic })),
-		row("Script", func(c column) string { return c.Parsed.Script }, nil),
-		row("Birth year", year, text),
-		row("Birth date", func(c column) string { return c.Record.BirthDate }, text),
-		row("Gender", func(c column) string { return c.Record.Gender }, text),
-		row("Group", group, text),
-		row("Group as written", func(c column) string { return c.Record.GroupRaw }, nil),
-		row("Case", func(c column) string { return c.Record.Case }, text),
-		row("Arrested", func(c column) string { return c.Record.ArrestDate }, text),
-		row("Sentence", func(c column) string { return c.Record.Sentence }, text),
-		row("Status", func(c column) string { return c.Record.Status }, text),
-		row("Charges", func(c column) string { return c.Record.Charges }, text),
-		row("Place of detention", func(c column) string { return c.Record.Place }, text),
-		row("Notes", func(c column) string { return c.Record.Notes }, nil),
+		row("web.row.name", func(c column) string { return c.Record.Name }, nil),
+		row("web.row.aliases", func(c column) string { return strings.Join(recordAliases(c.Record), "; ") }, nil),
+		row("web.row.surname", func(c column) string { return c.Parsed.Surname }, part(func(c names.Comparison) names.PartScore { return c.Surname })),
+		row("web.row.given", func(c column) string { return c.Parsed.Given }, part(func(c names.Comparison) names.PartScore { return c.Given })),
+		row("web.row.patronymic", func(c column) string { return c.Parsed.Patronymic }, part(func(c names.Comparison) names.PartScore { return c.Patronymic })),
+		row("web.row.script", func(c column) string { return scriptLabel(p, c.Parsed.Script) }, nil),
+		row("field.birth_year", year, text),
+		row("field.birth_date", func(c column) string { return c.Record.BirthDate }, text),
+		row("field.gender", func(c column) string { return c.Record.Gender }, text),
+		row("field.group", group, text),
+		row("field.group_raw", func(c column) string { return c.Record.GroupRaw }, nil),
+		row("field.case", func(c column) string { return c.Record.Case }, text),
+		row("field.arrest_date", func(c column) string { return c.Record.ArrestDate }, text),
+		row("field.sentence", func(c column) string { return c.Record.Sentence }, text),
+		row("field.status", func(c column) string { return c.Record.Status }, text),
+		row("field.charges", func(c column) string { return c.Record.Charges }, text),
+		row("field.place", func(c column) string { return c.Record.Place }, text),
+		row("field.notes", func(c column) string { return c.Record.Notes }, nil),
 	}
 	// Leave out rows that are empty everywhere.
 	var out []fieldRow
@@ -407,7 +448,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil || version < 0 {
-		s.fail(w, r, roster.Errorf(roster.EINVALID, "the form has no item version: reload the page"))
+		s.fail(w, r, msg(roster.EINVALID, "web.error.no-version"))
 		return
 	}
 	verdict := r.PostFormValue("verdict")
@@ -426,7 +467,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		_, next, _ = s.cfg.Queue.Neighbours(ctx, f, it)
 	}
 	if reason == "" {
-		err = roster.Errorf(roster.EINVALID, "give a reason for the decision")
+		err = msg(roster.EINVALID, "web.error.no-reason")
 	}
 	var out Outcome
 	if err == nil {
@@ -448,8 +489,8 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		v.Error, v.Verdict, v.Reason = err.Error(), verdict, reason
-		s.render(w, r, code, "item", fmt.Sprintf("Item %d", id), v)
+		v.Error, v.Verdict, v.Reason = message(s.printerFor(r), err), verdict, reason
+		s.render(w, r, code, "item", s.printerFor(r).T("web.item.title", id), v)
 		return
 	}
 	s.cfg.Log.Info("decision", "item", id, "verdict", verdict, "outcome", out.Outcome, "by", user)
@@ -505,7 +546,7 @@ func (s *Server) undo(w http.ResponseWriter, r *http.Request) {
 
 // payloadRecords fills in, from the item's payload, records that are no
 // longer in the database (replaced by a re-import since the queue was built).
-func (s *Server) payloadRecords(payload string, cols []column) {
+func (s *Server) payloadRecords(p *i18n.Printer, payload string, cols []column) {
 	missing := false
 	for _, c := range cols {
 		missing = missing || !c.Found
@@ -513,17 +554,17 @@ func (s *Server) payloadRecords(payload string, cols []column) {
 	if !missing {
 		return
 	}
-	var p struct {
+	var pl struct {
 		Records []roster.RecordView `json:"records"`
 	}
-	if json.Unmarshal([]byte(payload), &p) != nil {
+	if json.Unmarshal([]byte(payload), &pl) != nil {
 		return
 	}
 	for i := range cols {
 		if cols[i].Found {
 			continue
 		}
-		for _, x := range p.Records {
+		for _, x := range pl.Records {
 			if x.Ref != cols[i].Ref {
 				continue
 			}
@@ -531,7 +572,7 @@ func (s *Server) payloadRecords(payload string, cols []column) {
 				BirthDate: x.BirthDate, Gender: x.Gender, Group: x.Group, GroupRaw: x.GroupRaw, Case: x.Case,
 				ArrestDate: x.ArrestDate, Sentence: x.Sentence, Status: x.Status, Location: x.Location, Raw: x.Raw}
 			cols[i].Found, cols[i].Record, cols[i].Parsed = true, rec, s.parseRecordName(rec)
-			cols[i].Missing = "as it was when the queue was built (no longer in the database)"
+			cols[i].Missing = p.T("web.sbs.from-queue")
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/roster-coalition/roster/internal/i18n"
+	"github.com/roster-coalition/roster/internal/names"
 	"github.com/roster-coalition/roster/internal/roster"
 )
 
@@ -39,11 +41,11 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !policy.Named(personID) {
-		s.fail(w, r, roster.Errorf(roster.ENOTFOUND, "no record %s for the %s audience", ref, policy.Audience))
+		s.fail(w, r, msg(roster.ENOTFOUND, "web.error.no-record", ref.String(), string(policy.Audience)))
 		return
 	}
 	rec = policy.Record(rec)
-	s.render(w, r, http.StatusOK, "record", "Record "+recKey(rec.Source, rec.Edition, rec.Ref), struct {
+	s.render(w, r, http.StatusOK, "record", s.printerFor(r).T("web.record.title", recKey(rec.Source, rec.Edition, rec.Ref)), struct {
 		Record   roster.Record
 		Key      string
 		PersonID string
@@ -72,7 +74,8 @@ type listing struct {
 
 type personView struct {
 	Person    roster.Person
-	Aliases   []string // the other names of every record, once each, sorted
+	Name      personName // in the interface's script, beside the lists' own spelling
+	Aliases   []string   // the other names of every record, once each, sorted
 	Events    []PersonEvent
 	Members   []memberView
 	Columns   []column
@@ -96,6 +99,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/persons/"+p.RedirectTo+"?from="+id, http.StatusSeeOther)
 		return
 	}
+	pr := s.printerFor(r)
 	v := personView{Person: p, Events: events, Privacy: s.personPrivacy(ctx, p.ID)}
 	mine := map[string]bool{}
 	bySource := map[string][]string{}
@@ -107,12 +111,18 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		v.Columns = append(v.Columns, col)
 		bySource[m.Source] = append(bySource[m.Source], m.Edition+" (#"+m.Ref+")")
 	}
-	v.Rows = sideBySide(v.Columns)
+	v.Rows = sideBySide(pr, v.Columns)
 	var aliases [][]string
 	for _, c := range v.Columns {
 		aliases = append(aliases, recordAliases(c.Record))
 	}
 	v.Aliases = roster.MergeAliases(aliases...)
+	canon, err := s.cfg.Registry.PersonNames(ctx, []string{p.ID})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Name = nameIn(pr.Lang, canon[p.ID], russianSpelling(v.Columns), writtenNames(v.Columns))
 	srcs, err := s.cfg.Registry.Sources(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -167,7 +177,37 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "person", "Person "+p.ID, v)
+	s.render(w, r, http.StatusOK, "person", pr.T("web.person.title", p.ID), v)
+}
+
+// russianSpelling is the name most of the records written in Russian
+// Cyrillic give (the first on a tie), "" when none is.
+func russianSpelling(cols []column) string {
+	n := map[string]int{}
+	best := ""
+	for _, c := range cols {
+		if !c.Found || c.Parsed.Script != "ru-cyrl" {
+			continue
+		}
+		w, _ := names.SplitAliases(c.Record.Name)
+		w = strings.Join(strings.Fields(w), " ")
+		n[w]++
+		if best == "" || n[w] > n[best] {
+			best = w
+		}
+	}
+	return best
+}
+
+// writtenNames are the records' own spellings, once each, in order.
+func writtenNames(cols []column) string {
+	var out []string
+	for _, c := range cols {
+		if w, _ := names.SplitAliases(c.Record.Name); c.Found && w != "" && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // ---- audit ----
@@ -181,7 +221,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	if b := r.URL.Query().Get("before"); b != "" {
 		var err error
 		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
-			s.fail(w, r, roster.Errorf(roster.EINVALID, "before %q: not an entry number", b))
+			s.fail(w, r, msg(roster.EINVALID, "web.error.entry-number", b))
 			return
 		}
 	}
@@ -198,7 +238,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		}
 		older = "/audit?" + q.Encode()
 	}
-	s.render(w, r, http.StatusOK, "audit", "Audit log", struct {
+	s.render(w, r, http.StatusOK, "audit", s.printerFor(r).T("web.audit.title"), struct {
 		Entries []AuditEntry
 		Actor   string
 		Older   string
@@ -238,7 +278,8 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := sourcesView{Sources: srcs, Registry: ok, Persons: tally.Persons, Groups: options(roster.Groups, groupLabel, ""),
+	p := s.printerFor(r)
+	v := sourcesView{Sources: srcs, Registry: ok, Persons: tally.Persons, Groups: options(roster.Groups, func(g string) string { return groupLabel(p, g) }, ""),
 		Admin: sessionFrom(ctx).Role == roleAdmin}
 	reg := tally.Groups
 	var latest []EditionInfo
@@ -266,7 +307,7 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 	sort.Strings(groups[len(roster.Groups):])
 	groups = append(groups, "")
 	for _, g := range groups {
-		row := tallyRow{Group: g, Label: groupLabel(g)}
+		row := tallyRow{Group: g, Label: groupLabel(p, g)}
 		any := false
 		for _, e := range latest {
 			row.Counts = append(row.Counts, e.Groups[g])
@@ -283,8 +324,35 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 			v.Rows = append(v.Rows, row)
 		}
 	}
-	v.Chart = barChart(v.Series, v.Rows)
-	s.render(w, r, http.StatusOK, "sources", "Sources", v)
+	v.Chart = barChart(v.Series, v.Rows, p.T("web.sources.registry"))
+	s.render(w, r, http.StatusOK, "sources", p.T("web.sources.title"), v)
+}
+
+// scopeText says what a declared scope covers ("the groups …; arrests
+// from …"), or that it covers everyone.
+func scopeText(p *i18n.Printer, sc ScopeInfo) string {
+	var parts []string
+	if len(sc.Groups) > 0 {
+		parts = append(parts, p.T("web.scope.text.groups", groupNames(p, sc.Groups)))
+	}
+	if len(sc.Cases) > 0 {
+		parts = append(parts, p.T("web.scope.text.cases", strings.Join(sc.Cases, p.T("format.list"))))
+	}
+	switch {
+	case sc.From != "" && sc.To != "":
+		parts = append(parts, p.T("web.scope.text.from-to", sc.From, sc.To))
+	case sc.From != "":
+		parts = append(parts, p.T("web.scope.text.from", sc.From))
+	case sc.To != "":
+		parts = append(parts, p.T("web.scope.text.to", sc.To))
+	}
+	if sc.Country != "" {
+		parts = append(parts, p.T("web.scope.text.country", sc.Country))
+	}
+	if len(parts) == 0 {
+		return p.T("web.scope.text.everyone")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // setScope declares (or clears) a source's scope from the sources page.
@@ -356,15 +424,21 @@ type tick struct {
 
 // barChart lays the tallies out: the legend first (above the bars, so
 // that a reader meets it before a screen of bars), then one band per
-// group with one bar per series, each bar labelled with its count.
-func barChart(series []string, rows []tallyRow) chart {
+// group with one bar per series, each bar labelled with its count. The
+// series "registry" is the unified registry, named registryLabel.
+func barChart(series []string, rows []tallyRow, registryLabel string) chart {
 	const (
-		labelW  = 200.0
 		plotW   = 520.0
 		barH    = 12.0
 		gap     = 2.0
 		bandPad = 14.0
 	)
+	// The group labels' column is as wide as the longest label needs (at
+	// about 7 px a letter), from 200 to 400 px.
+	labelW := 200.0
+	for _, row := range rows {
+		labelW = max(labelW, min(400, float64(len([]rune(row.Label)))*7+12))
+	}
 	c := chart{LabelW: labelW, Width: labelW + plotW + 60}
 	// The legend, in rows across the plot.
 	ly := 14.0
@@ -373,7 +447,7 @@ func barChart(series []string, rows []tallyRow) chart {
 		li := legendItem{Label: sname, Class: fmt.Sprintf("s%d", i%8), Series: i}
 		if sname == "registry" {
 			li.Class = "sreg"
-			li.Label = "unified registry"
+			li.Label = registryLabel
 		}
 		w := 16 + float64(len([]rune(li.Label)))*7.2 + 20
 		if x+w > c.Width && x > labelW {

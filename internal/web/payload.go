@@ -7,6 +7,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/roster-coalition/roster/internal/i18n"
 )
 
 // explanation is the score of a match item, explained per field.
@@ -37,14 +39,14 @@ type keyValue struct{ Key, Value string }
 // specially (score, per-field weights, name rules) and returns the rest
 // as key/value lines. It is lenient: payloads differ by kind and an
 // unknown shape degrades to the key/value lines.
-func decodePayload(payload string) (explanation, []keyValue) {
+func decodePayload(p *i18n.Printer, payload string) (explanation, []keyValue) {
 	var ex explanation
 	var m map[string]any
 	dec := json.NewDecoder(strings.NewReader(payload))
 	dec.UseNumber()
 	if strings.TrimSpace(payload) == "" || dec.Decode(&m) != nil {
 		if t := strings.TrimSpace(payload); t != "" && t != "{}" {
-			return ex, []keyValue{{"payload", payload}}
+			return ex, []keyValue{{fieldLabel(p, "payload"), payload}}
 		}
 		return ex, nil
 	}
@@ -141,11 +143,11 @@ func decodePayload(payload string) (explanation, []keyValue) {
 				}
 				if f, ok := num(x["tf_adjustment"]); ok && f != 0 {
 					b.Weight += f
-					b.Rules = append(b.Rules, fmt.Sprintf("frequency adjustment %+.2f", f))
+					b.Rules = append(b.Rules, p.T("web.ex.tf", fmt.Sprintf("%+.2f", f)))
 				}
 				for _, k := range []string{"note", "detail", "level", "agreement", "relation", "outcome", "why"} {
 					if s, ok := x[k].(string); ok && s != "" {
-						b.Note = s
+						b.Note = word(p, "web.level."+strings.ReplaceAll(s, " ", "-"), s)
 						break
 					}
 				}
@@ -159,7 +161,7 @@ func decodePayload(payload string) (explanation, []keyValue) {
 				b.Weight, _ = num(x)
 			}
 			if b.Field != "" {
-				b.Field = fieldLabel(b.Field)
+				b.Field = fieldLabel(p, b.Field)
 				ex.Bars = append(ex.Bars, b)
 			}
 		}
@@ -210,7 +212,7 @@ func decodePayload(payload string) (explanation, []keyValue) {
 		}
 		v := flat(m[k])
 		if b, ok := m[k].(bool); ok {
-			v = map[bool]string{true: "yes", false: "no"}[b]
+			v = map[bool]string{true: p.T("web.yes"), false: p.T("web.no")}[b]
 		}
 		if o, ok := m[k].(map[string]any); ok {
 			var parts []string
@@ -219,7 +221,7 @@ func decodePayload(payload string) (explanation, []keyValue) {
 			}
 			v = strings.Join(parts, "; ")
 		}
-		extra = append(extra, keyValue{Key: fieldLabel(k), Value: v})
+		extra = append(extra, keyValue{Key: fieldLabel(p, k), Value: v})
 	}
 	return ex, extra
 }

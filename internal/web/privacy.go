@@ -23,11 +23,15 @@ type Privacy interface {
 // PersonPrivacy is a person's privacy, for the person page.
 type PersonPrivacy struct {
 	Private bool
-	How     string // "marked", or how a mark on another ID reaches the person
-	Reason  string
-	AskedBy string
-	By      string
-	At      string
+	// How a mark reaches the person: "" marked themselves, "merged" (a
+	// mark on MarkedID, merged into this person), "split" (split from a
+	// person marked as MarkedID).
+	Via      string
+	MarkedID string
+	Reason   string
+	AskedBy  string
+	By       string
+	At       string
 }
 
 // role is the session's role. Accounts have no roles yet: every account
@@ -69,7 +73,7 @@ func (s *Server) pagePolicy(r *http.Request) (audience.Policy, error) {
 	}
 	if s.cfg.Privacy == nil {
 		if a != audience.Internal {
-			return audience.Policy{}, roster.Errorf(roster.EINVALID, "this server keeps no privacy marks: only the internal view exists")
+			return audience.Policy{}, msg(roster.EINVALID, "web.error.no-marks.internal")
 		}
 		return audience.Policy{Audience: a}, nil
 	}
@@ -97,16 +101,16 @@ func (s *Server) markPrivate(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	sess := sessionFrom(r.Context())
 	if s.cfg.Privacy == nil {
-		s.fail(w, r, roster.Errorf(roster.ENOTFOUND, "this server keeps no privacy marks"))
+		s.fail(w, r, msg(roster.ENOTFOUND, "web.error.no-marks"))
 		return
 	}
 	if role := s.role(sess); role != audience.RoleAnalyst && role != audience.RoleAdmin {
-		s.fail(w, r, roster.Errorf(roster.EFORBIDDEN, "a %s cannot mark persons private", role))
+		s.fail(w, r, msg(roster.EFORBIDDEN, "web.error.mark-role", roleLabel(s.printerFor(r), role)))
 		return
 	}
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if reason == "" {
-		s.fail(w, r, roster.Errorf(roster.EINVALID, "give a reason"))
+		s.fail(w, r, msg(roster.EINVALID, "web.error.no-reason"))
 		return
 	}
 	var err error
@@ -116,7 +120,7 @@ func (s *Server) markPrivate(w http.ResponseWriter, r *http.Request) {
 	case audience.ActionUnmark:
 		err = s.cfg.Privacy.UnmarkPerson(r.Context(), id, reason, sess.User)
 	default:
-		err = roster.Errorf(roster.EINVALID, "action %q: want mark or unmark", r.PostFormValue("action"))
+		err = msg(roster.EINVALID, "web.error.privacy-action", r.PostFormValue("action"))
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -50,10 +50,10 @@ func validState(s string) bool {
 // checkFilter refuses a filter the queue cannot read.
 func checkFilter(f QueueFilter) error {
 	if !validState(f.State) {
-		return roster.Errorf(roster.EINVALID, "state %q: want open, decided, stale or all", f.State)
+		return msg(roster.EINVALID, "web.error.state", f.State)
 	}
 	if f.Kind != "" && !slices.Contains(roster.Kinds, f.Kind) {
-		return roster.Errorf(roster.EINVALID, "kind %q: want one of %s", f.Kind, strings.Join(roster.Kinds, ", "))
+		return msg(roster.EINVALID, "web.error.kind", f.Kind, strings.Join(roster.Kinds, ", "))
 	}
 	return nil
 }
@@ -136,6 +136,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	pr := s.printerFor(r)
 	v := queueView{Filter: f, Query: f.query(), Items: p.Items, Mine: f.Voter}
 	// A page read backward has more before it; one read forward has more
 	// after it, and something before it when it started from a cursor.
@@ -161,19 +162,19 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 		}
 		ff := f
 		ff.Kind = k
-		v.Counts = append(v.Counts, kindCount{Kind: k, Label: kindLabel(k), N: counts[k], URL: queueURL(ff, "", ""), Current: f.Kind == k})
+		v.Counts = append(v.Counts, kindCount{Kind: k, Label: kindLabel(pr, k), N: counts[k], URL: queueURL(ff, "", ""), Current: f.Kind == k})
 		v.Total += counts[k]
 	}
-	v.Kinds = options(kinds, kindLabel, f.Kind)
+	v.Kinds = options(kinds, func(k string) string { return kindLabel(pr, k) }, f.Kind)
 	var slugs []string
 	for _, x := range srcs {
 		slugs = append(slugs, x.Slug)
 	}
 	v.Sources = options(slugs, func(s string) string { return s }, f.Source)
-	v.Groups = options(roster.Groups, groupLabel, f.Group)
-	v.States = options([]string{"open", "decided", "stale", "all"}, func(s string) string { return s }, f.State)
+	v.Groups = options(roster.Groups, func(g string) string { return groupLabel(pr, g) }, f.Group)
+	v.States = options([]string{"open", "decided", "stale", "all"}, func(s string) string { return stateLabel(pr, s) }, f.State)
 	v.Flash = s.flash(r)
-	s.render(w, r, http.StatusOK, "queue", "Review queue", v)
+	s.render(w, r, http.StatusOK, "queue", pr.T("web.queue.title"), v)
 }
 
 // flash is the note shown after a decision, with its undo button.
@@ -313,7 +314,7 @@ func toItemJSON(it roster.ReviewItem) itemJSON {
 func itemID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, roster.Errorf(roster.EINVALID, "item %q: not an item number", r.PathValue("id"))
+		return 0, msg(roster.EINVALID, "web.error.item-number", r.PathValue("id"))
 	}
 	return id, nil
 }

@@ -49,6 +49,7 @@ func (s *Server) parseRecordName(rec roster.Record) names.Name {
 // the spellings that matched.
 type hit struct {
 	PersonID string
+	Name     personName // the person's, in the interface's script
 	Best     float64
 	Same     bool
 	Rules    []string
@@ -86,20 +87,21 @@ const (
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	p := s.printerFor(r)
 	v := searchView{Query: q}
 	if q == "" {
-		s.render(w, r, http.StatusOK, "search", "Search", v)
+		s.render(w, r, http.StatusOK, "search", p.T("web.search.title"), v)
 		return
 	}
 	if len(q) > 200 {
-		s.fail(w, r, roster.Errorf(roster.EINVALID, "the query is too long (at most 200 bytes)"))
+		s.fail(w, r, msg(roster.EINVALID, "web.error.query-long", 200))
 		return
 	}
 	page := 1
 	if p := r.URL.Query().Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > searchCandidates/searchPage {
-			s.fail(w, r, roster.Errorf(roster.EINVALID, "page %q: not a page number", p))
+			s.fail(w, r, msg(roster.EINVALID, "web.error.page-number", p))
 			return
 		}
 		page = n
@@ -156,6 +158,22 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	hi := min(lo+searchPage, len(hits))
 	v.Hits, v.From = hits[lo:hi], lo+1
+	var ids []string
+	for _, h := range v.Hits {
+		if h.PersonID != "" {
+			ids = append(ids, h.PersonID)
+		}
+	}
+	canon, err := s.cfg.Registry.PersonNames(ctx, ids)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for i, h := range v.Hits {
+		if c := canon[h.PersonID]; c != "" {
+			v.Hits[i].Name = nameIn(p.Lang, c, s.russianOf(h.Records[0].Record.Name), "")
+		}
+	}
 	link := func(p int) string {
 		return "/search?" + url.Values{"q": {q}, "page": {strconv.Itoa(p)}}.Encode()
 	}
@@ -165,5 +183,5 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	if hi < len(hits) {
 		v.NextURL = link(page + 1)
 	}
-	s.render(w, r, http.StatusOK, "search", "Search: "+q, v)
+	s.render(w, r, http.StatusOK, "search", p.T("web.search.title.q", q), v)
 }

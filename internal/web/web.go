@@ -42,6 +42,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/roster-coalition/roster/internal/i18n"
 	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 )
@@ -146,6 +147,7 @@ type Session struct {
 	Role      string // viewer | analyst | admin
 	CSRF      string
 	ExpiresAt time.Time
+	Lang      string // the language the user chose (az, ru, en); "" = none: Accept-Language decides
 }
 
 // Account is a user as the admin page lists it.
@@ -181,6 +183,9 @@ type Users interface {
 	SetRole(ctx context.Context, by, name, role string) error
 	Sessions(ctx context.Context, user string) ([]SessionInfo, error)
 	RevokeSessions(ctx context.Context, by, user, id string) (int, error)
+	// SetLang keeps the user's language of the UI ("" to follow the
+	// browser again).
+	SetLang(ctx context.Context, user, lang string) error
 }
 
 // SourceInfo is a source and its editions, oldest first.
@@ -260,6 +265,10 @@ type Registry interface {
 	// matches with the query, whether more matched, and how many records
 	// are not indexed yet.
 	SearchNames(ctx context.Context, q string, limit int) (hits []NameHit, more bool, unindexed int, err error)
+	// PersonNames returns the registry's canonical names (Azerbaijani
+	// Latin, as the last rebuild of the queue computed them) of the
+	// persons it knows among ids.
+	PersonNames(ctx context.Context, ids []string) (map[string]string, error)
 	SetScope(ctx context.Context, by string, sc ScopeInfo) error
 	ClearScope(ctx context.Context, by, source, edition string) error
 }
@@ -283,10 +292,11 @@ type Config struct {
 
 // Server is the review UI's http.Handler.
 type Server struct {
-	cfg     Config
-	pages   map[string]*pageTemplate
-	static  fs.FS
-	handler http.Handler
+	cfg      Config
+	printers map[i18n.Lang]*i18n.Printer
+	pages    map[i18n.Lang]map[string]*pageTemplate // by language and name
+	static   fs.FS
+	handler  http.Handler
 
 	namesMu sync.Mutex
 	names   map[nameKey]parsedName // parsed record names, for search
@@ -303,15 +313,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	pages, err := parseTemplates()
-	if err != nil {
-		return nil, err
-	}
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: pages, static: static, names: map[nameKey]parsedName{}}
+	s := &Server{cfg: cfg, static: static, names: map[nameKey]parsedName{}}
+	s.printers = s.newPrinters()
+	if s.pages, err = parseTemplates(s.printers); err != nil {
+		return nil, err
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -327,6 +337,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.Handle("POST /logout", s.auth(s.logout))
+	mux.Handle("POST /lang", s.auth(s.setLang))
 
 	mux.Handle("GET /{$}", s.auth(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/queue", http.StatusSeeOther)
@@ -354,12 +365,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/items/{id}", s.auth(s.apiItem))
 	mux.Handle("GET /api/counts", s.auth(s.apiCounts))
 	mux.Handle("/", s.auth(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, roster.Errorf(roster.ENOTFOUND, "no page %s", r.URL.Path))
+		s.fail(w, r, msg(roster.ENOTFOUND, "web.error.no-page", r.URL.Path))
 	}))
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusForbidden, "cross-origin request refused")
+		s.renderError(w, r, http.StatusForbidden, s.printerFor(r).T("web.error.cross-origin"))
 	}))
 	return securityHeaders(cop.Handler(mux))
 }
@@ -400,14 +411,15 @@ func status(err error) int {
 	}
 }
 
-// userMessage is what the analyst is told about err: the domain message,
-// or a generic line for internal errors (which go to the server's log).
+// userMessage is what the analyst is told about err, in their language:
+// the UI's own message, the domain's (in English), or a generic line for
+// internal errors (which go to the server's log).
 func (s *Server) userMessage(r *http.Request, err error) string {
 	if status(err) == http.StatusInternalServerError {
 		s.cfg.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		return "internal error: see the server's log"
+		return s.printerFor(r).T("web.error.internal")
 	}
-	return err.Error()
+	return message(s.printerFor(r), err)
 }
 
 // fail answers a request with the page for err.

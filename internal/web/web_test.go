@@ -898,7 +898,7 @@ func TestPersonsSourcesSearchAudit(t *testing.T) {
 	if r := c.post("/sources/cdr/scope", url.Values{"csrf": {tok}, "groups": {"journalist"}, "note": {"journalists only"}}); r.Code != http.StatusSeeOther {
 		t.Fatalf("set scope: %d", r.Code)
 	}
-	if r := c.get("/sources"); !strings.Contains(r.Body, "Covers the groups Journalists and bloggers (declared by alice: journalists only)") {
+	if r := c.get("/sources"); !strings.Contains(r.Body, "Covers the groups journalists and bloggers (declared by alice: journalists only)") {
 		t.Error("the sources page does not show cdr's scope")
 	}
 	// Any spelling: Cyrillic finds the Latin record, and Mamedov Məmmədov.

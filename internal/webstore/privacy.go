@@ -22,8 +22,8 @@ func (b Backend) PersonPrivacy(ctx context.Context, id string) (web.PersonPrivac
 	if !ok {
 		return web.PersonPrivacy{}, nil
 	}
-	return web.PersonPrivacy{Private: true, How: pp.String(), Reason: pp.Mark.Reason, AskedBy: pp.Mark.AskedBy, By: pp.Mark.By,
-		At: pp.Mark.At}, nil
+	return web.PersonPrivacy{Private: true, Via: pp.Via, MarkedID: pp.Mark.PersonID, Reason: pp.Mark.Reason, AskedBy: pp.Mark.AskedBy,
+		By: pp.Mark.By, At: pp.Mark.At}, nil
 }
 
 func (b Backend) MarkPerson(ctx context.Context, id, reason, askedBy, by string) error {

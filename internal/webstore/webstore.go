@@ -198,6 +198,10 @@ func (b Backend) RevokeSessions(ctx context.Context, by, user, id string) (int, 
 	return b.s.RevokeSessions(ctx, by, user, id)
 }
 
+func (b Backend) SetLang(ctx context.Context, user, lang string) error {
+	return b.s.SetLang(ctx, user, lang)
+}
+
 // ---- Registry ----
 
 func (b Backend) Sources(ctx context.Context) ([]web.SourceInfo, error) {
@@ -298,6 +302,10 @@ func (b Backend) SearchNames(ctx context.Context, q string, limit int) ([]web.Na
 		out[i] = web.NameHit(h)
 	}
 	return out, more, unindexed, nil
+}
+
+func (b Backend) PersonNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return b.s.PersonNamesOf(ctx, ids)
 }
 
 func (b Backend) SetScope(ctx context.Context, by string, sc web.ScopeInfo) error {

@@ -67,7 +67,11 @@
     }
     var page = document.body.getAttribute("data-page");
     var done = false;
-    switch (e.key) {
+    // On a Russian or Azerbaijani keyboard layout a letter key gives its
+    // own letter (ы, not s): read the key's place instead.
+    var key = e.key;
+    if (/[^\x00-\x7f]/.test(key) && /^Key[A-Z]$/.test(e.code)) key = e.code.slice(3).toLowerCase();
+    switch (key) {
       case "?": toggleHelp(); done = true; break;
       case "/":
         var q = document.getElementById("q");
@@ -77,7 +81,7 @@
       case "k": done = page === "queue" ? (queueMove(-1), true) : follow("prev"); break;
       case "s": case "d": case "u": case "x": case "c": case "n": case "o": case "a": case "m":
         // A verdict key: only the verdicts this item offers have a button.
-        done = decide(e.key);
+        done = decide(key);
         break;
       case "r":
         // The box opens when the key is released: focused now, it would
