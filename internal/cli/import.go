@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/roster-coalition/roster/internal/app"
 	"github.com/roster-coalition/roster/internal/importer"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
@@ -252,6 +253,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		if err := s.SetScope(ctx, opts.By, *scope); err != nil {
 			return fmt.Errorf("imported, but the scope was not set: %w", err)
 		}
+	}
+	// Index the new records' names now, so search finds them before the
+	// next match (which would otherwise index them at its end).
+	if _, err := app.New(s, opts.Now).IndexNames(ctx); err != nil {
+		return fmt.Errorf("imported, but indexing the names for search failed (roster match indexes them again): %w", err)
 	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, map[string]any{"source": opts.Source, "edition": edition, "records": out.Records, "replaced": out.Replaced})
