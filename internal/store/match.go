@@ -162,28 +162,33 @@ func (s *Store) SaveMatchRun(ctx context.Context, run MatchRun) (int64, error) {
 				return fmt.Errorf("retire person %s: %w", id, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM members`); err != nil {
-			return fmt.Errorf("replace members: %w", err)
-		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO members(person_id, source, edition, ref, fingerprint, record_id, link,
-			score, explanation, run_id) VALUES(?,?,?,?,?,?,?,?,?,?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
+		// Every membership is written again: the indexes by person and by
+		// fingerprint are built once after the write (see withoutIndexes).
 		active := map[string]bool{}
-		for m := range orNone(run.Members) {
-			var rid any
-			if m.RecordID != 0 {
-				rid = m.RecordID
+		err = withoutIndexes(ctx, tx, []string{"members"}, func() error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM members`); err != nil {
+				return fmt.Errorf("replace members: %w", err)
 			}
-			if _, err = ins.ExecContext(ctx, m.PersonID, m.Source, m.Edition, m.Ref, m.Fingerprint, rid, m.Link, m.Score,
-				m.Explanation, runID); err != nil {
-				err = fmt.Errorf("insert member %s: %w", roster.FormatRef(m.Source, m.Edition, m.Ref, true), err)
-				break
+			ins, err := tx.PrepareContext(ctx, `INSERT INTO members(person_id, source, edition, ref, fingerprint, record_id, link,
+				score, explanation, run_id) VALUES(?,?,?,?,?,?,?,?,?,?)`)
+			if err != nil {
+				return err
 			}
-			active[m.PersonID] = true
-		}
+			defer ins.Close()
+			for m := range orNone(run.Members) {
+				var rid any
+				if m.RecordID != 0 {
+					rid = m.RecordID
+				}
+				if _, err = ins.ExecContext(ctx, m.PersonID, m.Source, m.Edition, m.Ref, m.Fingerprint, rid, m.Link, m.Score,
+					m.Explanation, runID); err != nil {
+					err = fmt.Errorf("insert member %s: %w", roster.FormatRef(m.Source, m.Edition, m.Ref, true), err)
+					break
+				}
+				active[m.PersonID] = true
+			}
+			return err
+		})
 		if err != nil {
 			return err
 		}

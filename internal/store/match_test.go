@@ -31,6 +31,14 @@ func TestSaveMatchRun(t *testing.T) {
 	if n, _ := s.NextPersonSeq(ctx); n != 3 {
 		t.Errorf("NextPersonSeq=%d, want 3", n)
 	}
+	// The save drops the members' indexes for its write and builds them
+	// again: both are there after it.
+	var plan string
+	err := s.DB().QueryRow(`SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema
+		WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL ORDER BY name)`).Scan(&plan)
+	if err != nil || plan != "members_fp members_person" {
+		t.Errorf("members' indexes after a save: %q, %v; want members_fp members_person", plan, err)
+	}
 
 	t.Run("a failing run changes nothing", func(t *testing.T) {
 		bad := store.MatchRun{StartedAt: now, FinishedAt: now, LinkThreshold: .9, ReviewThreshold: .3,

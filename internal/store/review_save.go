@@ -540,52 +540,18 @@ func bulkReviewWrite(ctx context.Context, tx *sql.Tx, write func() error) error 
 			return err
 		}
 	}
-	indexes, err := queueIndexes(ctx, tx)
+	err := withoutIndexes(ctx, tx, []string{"review_items", "review_item_sources"}, func() error {
+		if err := write(); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, refillQueueIndexesSQL)
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	for _, ix := range indexes {
-		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+ix.name+`"`); err != nil {
-			return fmt.Errorf("drop index %s: %w", ix.name, err)
-		}
-	}
-	if err := write(); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, refillQueueIndexesSQL); err != nil {
-		return err
-	}
-	for _, ix := range indexes {
-		if _, err := tx.ExecContext(ctx, ix.sql); err != nil {
-			return fmt.Errorf("build index %s: %w", ix.name, err)
-		}
 	}
 	_, err = tx.ExecContext(ctx, reviewItemTriggersSQL)
 	return err
-}
-
-type schemaIndex struct{ name, sql string }
-
-// queueIndexes reads the definitions of the secondary indexes on the
-// queue's tables: not the ones SQLite keeps for a key or a constraint
-// (they have no SQL), nor a unique index, which the write may need.
-func queueIndexes(ctx context.Context, tx *sql.Tx) ([]schemaIndex, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
-		WHERE type = 'index' AND tbl_name IN ('review_items', 'review_item_sources') AND sql IS NOT NULL
-		AND upper(sql) NOT LIKE 'CREATE UNIQUE %' ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("read the queue's indexes: %w", err)
-	}
-	defer rows.Close()
-	var out []schemaIndex
-	for rows.Next() {
-		var ix schemaIndex
-		if err := rows.Scan(&ix.name, &ix.sql); err != nil {
-			return nil, err
-		}
-		out = append(out, ix)
-	}
-	return out, rows.Err()
 }
 
 func rewriteReviewItemsTx(ctx context.Context, tx *sql.Tx, runID int64, ex reviewState, plan savePlan, items []roster.ReviewItem) error {
