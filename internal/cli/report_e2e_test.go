@@ -114,11 +114,8 @@ func TestBrowserReport(t *testing.T) {
 			}
 			fileURL := (&url.URL{Scheme: "file", Path: filepath.Join(dir, "index.html")}).String()
 
-			bctx, bcancel := chromedp.NewContext(actx)
+			bctx, bcancel := startChromium(t, actx)
 			defer bcancel()
-			if err := chromedp.Do(bctx); err != nil {
-				t.Fatalf("start chromium: %v", err)
-			}
 			var mu sync.Mutex
 			var problems, requests []string
 			cctx, ccancel := context.WithCancel(bctx)
@@ -246,6 +243,25 @@ func TestBrowserReport(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startChromium starts a browser, trying a second time when the first
+// start fails: with the whole test suite running on two cores, Chromium
+// now and then exits before it has printed its address, which says
+// nothing about the report.
+func startChromium(t *testing.T, actx context.Context) (context.Context, context.CancelFunc) {
+	t.Helper()
+	var err error
+	for try := 1; try <= 2; try++ {
+		bctx, bcancel := chromedp.NewContext(actx)
+		if err = chromedp.Do(bctx); err == nil {
+			return bctx, bcancel
+		}
+		bcancel()
+		t.Logf("start chromium (try %d): %v", try, err)
+	}
+	t.Fatalf("start chromium: %v", err)
+	return nil, nil
 }
 
 // checkScreenshot fails on a picture that is empty or of one colour.

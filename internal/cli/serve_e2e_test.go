@@ -259,11 +259,8 @@ func newBrowser(t *testing.T, bin string) *browser {
 	t.Cleanup(cancel)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(acancel)
-	bctx, bcancel := chromedp.NewContext(actx)
+	bctx, bcancel := startChromium(t, actx) // the browser and its first tab
 	t.Cleanup(bcancel)
-	if err := chromedp.Do(bctx); err != nil { // start the browser and the tab
-		t.Fatalf("start chromium: %v", err)
-	}
 	b := &browser{ctx: bctx}
 	b.watch(bctx)
 	return b
