@@ -1,12 +1,15 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/roster-coalition/roster/internal/cluster"
 	"github.com/roster-coalition/roster/internal/match"
+	"github.com/roster-coalition/roster/internal/review"
 	"github.com/roster-coalition/roster/internal/roster"
 	"github.com/roster-coalition/roster/internal/store"
 )
@@ -44,6 +47,76 @@ type MatchSummary struct {
 // an import changed the records while it ran, nothing is saved and the
 // error (roster.ECONFLICT) says so.
 func (a *Service) Match(ctx context.Context, cfg match.Config) (MatchSummary, error) {
+	sum, _, err := a.match(ctx, cfg, false)
+	return sum, err
+}
+
+// matched is what a saved match still holds that the queue's rebuild
+// reads: the records, their memberships in the new clustering and the
+// pairs for review, in the order and shape [store.Store.ReadReviewInput]
+// gives them (TestMatchAndReviewReadsNothingBack checks that they are
+// the same).
+type matched struct {
+	version int64 // the data version the records were read at
+	runID   int64
+	records []roster.Record
+	members []roster.Membership
+	pairs   []store.ReviewPair
+}
+
+// MatchAndReview is roster match: [Service.Match], then the review queue
+// rebuilt as [Service.RebuildReview] does, but from the records,
+// clustering and pairs the match holds instead of reading them back (at
+// 100,000 records that read was a second of the match). When an import
+// landed after the match read the records, the rebuild reads the store
+// like RebuildReview. A failed rebuild returns the match's summary with
+// its RunID, so the caller can say the run itself was saved.
+func (a *Service) MatchAndReview(ctx context.Context, cfg match.Config, opts review.Options) (MatchSummary, ReviewSummary, error) {
+	sum, m, err := a.match(ctx, cfg, true)
+	if err != nil {
+		return sum, ReviewSummary{}, err
+	}
+	if cfg.Progress != nil {
+		cfg.Progress("review", 0, 1)
+	}
+	in, ok, err := a.reviewInputAfter(ctx, m)
+	m = nil
+	if err != nil {
+		return sum, ReviewSummary{}, err
+	}
+	var rs ReviewSummary
+	if ok {
+		rs, err = a.rebuildReview(ctx, opts, in)
+	} else {
+		rs, err = a.RebuildReview(ctx, opts)
+	}
+	return sum, rs, err
+}
+
+// reviewInputAfter gives the review input of a match just saved, with
+// the decisions and scopes as they are now; ok is false when the records
+// changed since the match read them (or there are none).
+func (a *Service) reviewInputAfter(ctx context.Context, m *matched) (in store.ReviewInput, ok bool, err error) {
+	if m == nil {
+		return in, false, nil
+	}
+	version, err := a.store.DataVersion(ctx)
+	if err != nil || version != m.version || len(m.records) == 0 {
+		return in, false, err
+	}
+	in = store.ReviewInput{RunID: m.runID, Records: m.records, Members: m.members, Pairs: m.pairs}
+	if in.Decisions, err = a.store.ActiveDecisions(ctx); err != nil {
+		return in, false, err
+	}
+	if in.Scopes, err = a.store.Scopes(ctx); err != nil {
+		return in, false, err
+	}
+	return in, true, nil
+}
+
+// match runs and saves the match; keep also returns what the queue's
+// rebuild needs from it.
+func (a *Service) match(ctx context.Context, cfg match.Config, keep bool) (MatchSummary, *matched, error) {
 	s := a.store
 	var sum MatchSummary
 	start := a.now()
@@ -52,23 +125,23 @@ func (a *Service) Match(ctx context.Context, cfg match.Config) (MatchSummary, er
 	// the match runs changes it, and the save is then refused.
 	version, err := s.DataVersion(ctx)
 	if err != nil {
-		return sum, err
+		return sum, nil, err
 	}
 	recs, err := s.MatchRecords(ctx)
 	if err != nil {
-		return sum, err
+		return sum, nil, err
 	}
 	decs, err := s.ActiveDecisions(ctx)
 	if err != nil {
-		return sum, err
+		return sum, nil, err
 	}
 	prevRows, err := s.CurrentMembers(ctx)
 	if err != nil {
-		return sum, err
+		return sum, nil, err
 	}
 	next, err := s.NextPersonSeq(ctx)
 	if err != nil {
-		return sum, err
+		return sum, nil, err
 	}
 	prev := make([]cluster.PrevMember, len(prevRows))
 	for i, p := range prevRows {
@@ -77,7 +150,7 @@ func (a *Service) Match(ctx context.Context, cfg match.Config) (MatchSummary, er
 	}
 	pl, err := cluster.Run(ctx, cluster.PlanInput{Records: recs, Decisions: decs, Previous: prev, NextSeq: next, Match: cfg})
 	if err != nil {
-		return sum, err
+		return sum, nil, err
 	}
 	mc := pl.Matcher.Config()
 	st := pl.Result.Stats
@@ -127,8 +200,46 @@ func (a *Service) Match(ctx context.Context, cfg match.Config) (MatchSummary, er
 	}
 	id, err := s.SaveMatchRun(ctx, run)
 	if err != nil {
-		return sum, err
+		return sum, nil, err
 	}
 	sum.RunID = id
-	return sum, nil
+	if !keep {
+		return sum, nil, nil
+	}
+	return sum, keepForReview(pl, recs, version, id), nil
+}
+
+// keepForReview takes from a saved plan what the queue is built from:
+// every record a member (in record order), the flagged pairs ordered as
+// the store orders them, each oriented as saved.
+func keepForReview(pl *cluster.Plan, recs []roster.Record, version, runID int64) *matched {
+	m := &matched{version: version, runID: runID, records: recs, members: make([]roster.Membership, len(recs))}
+	n := 0
+	for c, cl := range pl.Output.Clusters {
+		for _, mem := range cl.Members {
+			r := &pl.Records[mem.Record]
+			m.members[mem.Record] = roster.Membership{PersonID: pl.Assign.IDs[c], Source: r.Source, Edition: r.Edition, Ref: r.Ref,
+				Fingerprint: r.Fingerprint}
+			n++
+		}
+	}
+	if n != len(recs) {
+		return nil // every record is in a cluster; if one is not, read the store
+	}
+	for _, f := range pl.Output.Flagged {
+		if f.Band != match.BandReview && f.Band != match.BandDuplicate {
+			continue
+		}
+		a, b := &pl.Records[f.A], &pl.Records[f.B]
+		if a.Key > b.Key {
+			a, b = b, a
+		}
+		m.pairs = append(m.pairs, store.ReviewPair{A: roster.Side{Source: a.Source, Edition: a.Edition, Ref: a.Ref},
+			B: roster.Side{Source: b.Source, Edition: b.Edition, Ref: b.Ref}, Probability: f.Probability, Band: f.Band})
+	}
+	slices.SortFunc(m.pairs, func(x, y store.ReviewPair) int {
+		return cmp.Or(cmp.Compare(x.A.Source, y.A.Source), cmp.Compare(x.A.Edition, y.A.Edition), cmp.Compare(x.A.Ref, y.A.Ref),
+			cmp.Compare(x.B.Source, y.B.Source), cmp.Compare(x.B.Edition, y.B.Edition), cmp.Compare(x.B.Ref, y.B.Ref))
+	})
+	return m
 }

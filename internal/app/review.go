@@ -58,6 +58,11 @@ func (a *Service) ReviewInput(ctx context.Context, opts review.Options, detail b
 	if err != nil {
 		return review.Input{}, 0, err
 	}
+	return reviewInput(data, opts), data.RunID, nil
+}
+
+// reviewInput turns what the store gives into the builders' input.
+func reviewInput(data store.ReviewInput, opts review.Options) review.Input {
 	in := review.Input{Records: data.Records, Members: data.Members, Decisions: data.Decisions, Fingerprint: match.Fingerprint,
 		Options: opts, Pairs: make([]review.Pair, len(data.Pairs))}
 	for i, p := range data.Pairs {
@@ -67,7 +72,7 @@ func (a *Service) ReviewInput(ctx context.Context, opts review.Options, detail b
 		in.Scopes = append(in.Scopes, review.Scope{Source: sc.Source, Edition: sc.Edition, Comprehensive: sc.Comprehensive,
 			Groups: sc.Groups, Cases: sc.Cases, From: sc.From, To: sc.To, Country: sc.Country})
 	}
-	return in, data.RunID, nil
+	return in
 }
 
 // RegistryNamer connects the registry's names to the name engine. A name
@@ -101,15 +106,23 @@ const reviewMemoryLimit = 2560 << 20
 // that no longer apply become stale). roster match calls it at its end
 // with the zero Options.
 func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (ReviewSummary, error) {
+	data, err := a.store.ReadReviewInput(ctx, false)
+	if err != nil {
+		return ReviewSummary{}, err
+	}
+	return a.rebuildReview(ctx, opts, data)
+}
+
+// rebuildReview builds the queue from data and saves it.
+func (a *Service) rebuildReview(ctx context.Context, opts review.Options, data store.ReviewInput) (ReviewSummary, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		prev := debug.SetMemoryLimit(-1)
 		debug.SetMemoryLimit(min(prev, reviewMemoryLimit))
 		defer debug.SetMemoryLimit(prev)
 	}
-	in, runID, err := a.ReviewInput(ctx, opts, false)
-	if err != nil {
-		return ReviewSummary{}, err
-	}
+	runID := data.RunID
+	in := reviewInput(data, opts)
+	data = store.ReviewInput{}
 	kept, err := a.store.PersonNames(ctx)
 	if err != nil {
 		return ReviewSummary{}, err

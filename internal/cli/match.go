@@ -73,18 +73,17 @@ func runMatch(ctx context.Context, opts *matchOptions) error {
 		debug.SetMemoryLimit(3 << 30)
 	}
 	svc := app.New(s, opts.Now)
-	sum, err := svc.Match(ctx, cfg)
+	// The queue follows the clustering: it is rebuilt, keeping the state
+	// of items that still apply.
+	sum, rs, err := svc.MatchAndReview(ctx, cfg, review.Options{})
 	if cfg.Progress != nil {
 		fmt.Fprint(opts.Stderr, "\r\033[K")
 	}
+	if err != nil && sum.RunID != 0 {
+		return fmt.Errorf("match saved as run %d, but rebuilding the review queue failed (run roster review build): %w", sum.RunID, err)
+	}
 	if err != nil {
 		return err
-	}
-	// The queue follows the clustering: rebuild it, keeping the state of
-	// items that still apply.
-	rs, err := svc.RebuildReview(ctx, review.Options{})
-	if err != nil {
-		return fmt.Errorf("match saved as run %d, but rebuilding the review queue failed (run roster review build): %w", sum.RunID, err)
 	}
 	if _, err := svc.IndexNames(ctx); err != nil {
 		return fmt.Errorf("match saved as run %d, but indexing the names for search failed: %w", sum.RunID, err)

@@ -342,18 +342,21 @@ func (s *Store) AllRecords(ctx context.Context) ([]roster.Record, error) {
 }
 
 // MatchRecords returns every record of every edition, in the order of
-// AllRecords, with only the fields the matcher reads: ID, list, source,
-// edition, reference, the name and its parts, the aliases, birth year and
-// date, gender, group (key and label), case and arrest date. The source and edition strings are shared
-// by the records of a list. At a million records this is a fraction of
-// AllRecords' memory (no raw rows, notes or other free text).
+// AllRecords, with only the fields the matcher and the review queue read:
+// ID, list, row, source, edition, reference, the name and its parts, the
+// aliases, birth year and date, gender, group (key and label), case,
+// arrest date, sentence, status and place. Values that repeat (source,
+// edition, group, case, dates…) share one string. At a million records
+// this is a fraction of AllRecords' memory (no raw rows, notes or other
+// free text).
 func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM records`).Scan(&n); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.list_id, l.source, l.edition, r.ref, r.name, r.surname, r.given,
-	r.patronymic, r.birth_year, r.birth_date, r.gender, r.grp, r.group_raw, r.case_name, r.arrest_date, r.aliases
+	r.patronymic, r.birth_year, r.birth_date, r.gender, r.grp, r.group_raw, r.case_name, r.arrest_date, r.aliases,
+	r.sentence, r.status, r.place, r.row
 	FROM records r JOIN lists l ON l.id = r.list_id ORDER BY l.source, l.edition, r.file_id, r.row`)
 	if err != nil {
 		return nil, err
@@ -365,7 +368,8 @@ func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
 	for rows.Next() {
 		var x roster.Record
 		if err := rows.Scan(&x.ID, &x.ListID, &x.Source, &x.Edition, &x.Ref, &x.Name, &x.Surname, &x.Given, &x.Patronymic,
-			&x.BirthYear, &x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &aliases); err != nil {
+			&x.BirthYear, &x.BirthDate, &x.Gender, &x.Group, &x.GroupRaw, &x.Case, &x.ArrestDate, &aliases,
+			&x.Sentence, &x.Status, &x.Place, &x.Row); err != nil {
 			return nil, err
 		}
 		if x.Aliases, err = decodeAliases(aliases); err != nil {
@@ -373,6 +377,8 @@ func (s *Store) MatchRecords(ctx context.Context) ([]roster.Record, error) {
 		}
 		// Few distinct values: share one string each.
 		x.Source, x.Edition, x.Gender, x.Group, x.GroupRaw = in.get(x.Source), in.get(x.Edition), in.get(x.Gender), in.get(x.Group), in.get(x.GroupRaw)
+		x.BirthDate, x.Case, x.ArrestDate = in.get(x.BirthDate), in.get(x.Case), in.get(x.ArrestDate)
+		x.Sentence, x.Status, x.Place = in.get(x.Sentence), in.get(x.Status), in.get(x.Place)
 		out = append(out, x)
 	}
 	return out, rows.Err()
