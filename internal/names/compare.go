@@ -1,6 +1,7 @@
 package names
 
 import (
+	"bytes"
 	"math/bits"
 	"slices"
 	"sort"
@@ -10,8 +11,9 @@ import (
 
 // scratch holds the buffers of distance, reused through a pool.
 type scratch struct {
-	d  []float64
-	pc *partCache // nil: no cache (see Comparer)
+	d      []float64
+	pc     *partCache // nil: no cache (see Comparer)
+	ra, rb []byte     // two readings' rules, joined (rulesAfter)
 }
 
 // partCache remembers comparisons of parts made by a Preparer (by their
@@ -546,36 +548,67 @@ func scriptRule(a, b string) string {
 // extra, when not empty.
 func routeRules(rules ruleSet, sa, sb, extra string) []string {
 	n := rules.count()
-	if n == 0 {
-		if extra != "" {
-			return []string{extra}
-		}
+	if n == 0 && extra == "" {
 		return nil
 	}
+	out := make([]string, 0, n+2)
+	eachRouteRule(rules, sa, sb, extra, func(r string) { out = append(out, r) })
+	return out
+}
+
+// eachRouteRule calls f with each rule routeRules returns, in its order:
+// the rules sorted with the scripts' rule among them, then extra.
+func eachRouteRule(rules ruleSet, sa, sb, extra string, f func(string)) {
 	script := ""
-	if sa != sb && sa != "" && sb != "" {
+	if rules.count() > 0 && sa != sb && sa != "" && sb != "" {
 		script = scriptRule(sa, sb)
 	}
-	out := make([]string, 0, n+2)
 	for w, word := range rules {
 		for word != 0 {
 			k := bits.TrailingZeros64(word)
 			word &= word - 1
 			r := ruleNames[w*64+k]
 			if script != "" && script < r {
-				out = append(out, script)
+				f(script)
 				script = ""
 			}
-			out = append(out, r)
+			f(r)
 		}
 	}
 	if script != "" {
-		out = append(out, script)
+		f(script)
 	}
 	if extra != "" {
-		out = append(out, extra)
+		f(extra)
 	}
-	return out
+}
+
+// joinedRules appends to dst the rules render gives, joined by "|",
+// without building them as strings.
+func (p *pscore) joinedRules(dst []byte) []byte {
+	extra := p.extra
+	if p.fa != p.fb {
+		extra = formRule(p.fa, p.fb)
+	}
+	first := true
+	eachRouteRule(p.rules, p.sa, p.sb, extra, func(r string) {
+		if !first {
+			dst = append(dst, '|')
+		}
+		first = false
+		dst = append(dst, r...)
+	})
+	return dst
+}
+
+// rulesAfter reports whether x's rules, joined by "|", sort after y's:
+// the tie-break between two readings of equal similarity.
+func (sc *scratch) rulesAfter(x, y *pscore) bool {
+	if x.rules == y.rules && x.sa == y.sa && x.sb == y.sb && x.extra == y.extra && x.fa == y.fa && x.fb == y.fb {
+		return false // the same rules
+	}
+	sc.ra, sc.rb = x.joinedRules(sc.ra[:0]), y.joinedRules(sc.rb[:0])
+	return bytes.Compare(sc.ra, sc.rb) > 0
 }
 
 func good(ps PartScore) bool {
@@ -696,7 +729,7 @@ func align(sc *scratch, a, b *Name) alignment {
 	var x1, x2 pscore
 	if !(as.empty() && bs.empty()) && !(ag.empty() && bg.empty()) {
 		x1, x2 = sc.surname(as, bg), sc.surname(ag, bs)
-		if x2.ps.Sim > x1.ps.Sim || (x2.ps.Sim == x1.ps.Sim && strings.Join(x2.render().Rules, "|") > strings.Join(x1.render().Rules, "|")) {
+		if x2.ps.Sim > x1.ps.Sim || (x2.ps.Sim == x1.ps.Sim && sc.rulesAfter(&x2, &x1)) {
 			x1, x2 = x2, x1
 		}
 		x := alignment{sur: x1, giv: x2, pat: pat, swapped: true}
