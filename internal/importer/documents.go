@@ -19,6 +19,11 @@ func readDocument(file string, data []byte, format string, opts Options, tax *Ta
 			return nil, err
 		}
 	}
+	if format == "pdf" {
+		if err := checkPDF(file, data, opts.Limits.withDefaults()); err != nil {
+			return nil, err
+		}
+	}
 	doc, err := docs.Parse(format, data)
 	if err != nil {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("unreadable %s document: %v", strings.ToUpper(format), err)}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/roster-coalition/roster/internal/faults/bomb"
 )
 
 func FuzzReadCSV(f *testing.F) {
@@ -83,6 +85,31 @@ func FuzzTaxonomyMap(f *testing.F) {
 		k, ok := tax.Map(s)
 		if ok != (k != "") {
 			t.Fatalf("Map(%q) = %q, %v", s, k, ok)
+		}
+	})
+}
+
+// FuzzCheckPDF: the PDF stream check never panics, reads no further than
+// the data, refuses only with an *Error naming the file, and never
+// refuses under a limit nothing can reach.
+func FuzzCheckPDF(f *testing.F) {
+	f.Add(bomb.PDF(1<<20, false), int64(1<<19))
+	f.Add(bomb.PDF(1<<20, true), int64(1<<21))
+	f.Add([]byte("%PDF-1.4\n1 0 obj\n<< /Length 3 >>\nstream\r\nabc\nendstream\nendobj\nstream"), int64(1))
+	f.Add([]byte("stream\n\x78\x9c\x03\x00\x00\x00\x00\x01endstream stream\n\x78\x01"), int64(0))
+	f.Fuzz(func(t *testing.T, data []byte, limit int64) {
+		if limit <= 0 || limit > 1<<24 {
+			limit = 1 << 20
+		}
+		err := checkPDF("fuzz.pdf", data, Limits{Unzipped: limit})
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.File != "fuzz.pdf" {
+				t.Fatalf("error %T does not name the file: %v", err, err)
+			}
+		}
+		if err := checkPDF("fuzz.pdf", data, Limits{Unzipped: 1 << 40}); err != nil {
+			t.Fatalf("refused under a limit of 1 TB: %v", err)
 		}
 	})
 }

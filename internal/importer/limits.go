@@ -2,8 +2,11 @@ package importer
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"compress/zlib"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +21,7 @@ import (
 // times its usual memory. A zero field takes its default.
 type Limits struct {
 	FileBytes int64 // the file as read (default 256 MB)
-	Unzipped  int64 // XLSX and DOCX: all parts together, uncompressed, as the archive declares them (default 512 MB)
+	Unzipped  int64 // XLSX and DOCX: all parts together, uncompressed, as the archive declares them; PDF: all compressed streams, inflated (default 512 MB)
 	Rows      int   // rows or entries in one file (default 2,000,000)
 	Columns   int   // columns of one row, up to its last non-empty cell (default 1,000)
 	RowBytes  int   // one row or entry as read (default 1 MB)
@@ -332,4 +335,82 @@ func checkLongLines(file string, data []byte, lim Limits) error {
 		line++
 	}
 	return nil
+}
+
+// checkPDF refuses a PDF whose compressed streams would inflate beyond
+// lim.Unzipped, all streams together, before the PDF library inflates
+// any of them (it would inflate each into memory, with no bound). A PDF
+// declares no sizes to trust, so each stream that starts as zlib data is
+// inflated here into a count, and inflated again while what comes out is
+// itself zlib data (a stream compressed twice), up to the limit and no
+// further.
+func checkPDF(file string, data []byte, lim Limits) error {
+	var total int64
+	for off := 0; off < len(data); {
+		i := bytes.Index(data[off:], []byte("stream"))
+		if i < 0 {
+			break
+		}
+		at := off + i
+		start := at + len("stream")
+		off = start
+		if bytes.HasSuffix(data[:at], []byte("end")) {
+			continue // endstream
+		}
+		// The keyword is followed by CRLF or LF, then the data.
+		if start < len(data) && data[start] == '\r' {
+			start++
+		}
+		if start >= len(data) || data[start] != '\n' {
+			continue // the word inside some other text
+		}
+		start++
+		end := bytes.Index(data[start:], []byte("endstream"))
+		if end < 0 {
+			end = len(data) - start
+		}
+		total += inflatedSize(data[start:start+end], lim.Unzipped-total+1)
+		if total > lim.Unzipped {
+			return &Error{File: file, Msg: fmt.Sprintf("the PDF's compressed streams would inflate to more than %s (the stream at byte %d passes it), over the limit (--limit unzipped=SIZE raises it)",
+				FormatSize(lim.Unzipped), at)}
+		}
+		off = start + end
+	}
+	return nil
+}
+
+// inflatedSize is how many bytes b inflates to, up to max, when it is
+// zlib data (through every layer of zlib inside it, up to four); 0 when
+// it is not compressed.
+func inflatedSize(b []byte, max int64) int64 {
+	var r io.Reader = bytes.NewReader(b)
+	for depth := 0; depth < 4; depth++ {
+		br := bufio.NewReader(r)
+		h, err := br.Peek(2)
+		if err != nil || !isZlibHeader(h) {
+			if depth == 0 {
+				return 0
+			}
+			r = br
+			break
+		}
+		zr, err := zlib.NewReader(br)
+		if err != nil {
+			if depth == 0 {
+				return 0
+			}
+			r = br
+			break
+		}
+		r = zr
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(r, max))
+	return n
+}
+
+// isZlibHeader reports whether h starts a zlib stream (RFC 1950: deflate
+// with a window of at most 32 KB, and a header check that divides by 31).
+func isZlibHeader(h []byte) bool {
+	cmf, flg := h[0], h[1]
+	return cmf&0x0f == 8 && cmf>>4 <= 7 && (uint16(cmf)<<8|uint16(flg))%31 == 0
 }

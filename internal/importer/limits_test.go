@@ -176,6 +176,43 @@ func TestZipBombs(t *testing.T) {
 	}
 }
 
+// TestPDFBombs: a PDF whose content stream inflates to 600 MB of zeros,
+// compressed once or twice, is refused before the PDF library inflates
+// it into memory: the check counts what the streams inflate to and stops
+// at the limit. A stream under the limit passes the check (and the PDF is
+// then refused for having no text).
+func TestPDFBombs(t *testing.T) {
+	tests := []struct {
+		name   string
+		data   []byte
+		limits Limits
+		msg    string
+	}{
+		{"once", bomb.PDF(600<<20, false), Limits{}, "b.pdf: the PDF's compressed streams would inflate to more than 512 MB (the stream at byte "},
+		{"twice", bomb.PDF(600<<20, true), Limits{}, "b.pdf: the PDF's compressed streams would inflate to more than 512 MB"},
+		{"under a lower limit", bomb.PDF(8<<20, false), Limits{Unzipped: 4 << 20}, "would inflate to more than 4 MB"},
+		{"under the limit", bomb.PDF(8<<20, true), Limits{}, "no text layer"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, err := Read("b.pdf", tc.data, Options{Limits: tc.limits})
+			d := time.Since(start)
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("err = %v, want ~%q", err, tc.msg)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("%d MB allocated: inflated into memory?", alloc>>20)
+			}
+			t.Logf("%s (%d KB): refused in %v: %v", tc.name, len(tc.data)>>10, d, err)
+		})
+	}
+}
+
 // TestXLSXColumnsStreamed: a sheet with a value in column XFD on every
 // row is refused at its first row; styled empty cells out there (which
 // Excel writes) do not count as columns.
