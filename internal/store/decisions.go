@@ -119,9 +119,11 @@ func alreadyDecided(ctx context.Context, tx *sql.Tx, it roster.ReviewItem) error
 
 // sidesOf returns the two records of a pair item as decision sides, with
 // their fingerprints from the current clustering; ok is false when the item
-// is not about exactly two records.
+// is not about whether exactly two records are one person (a match, a
+// duplicate, a conflict between two records). A group gap or an omission
+// that happens to list two records decides nothing about them as a pair.
 func sidesOf(ctx context.Context, tx *sql.Tx, it roster.ReviewItem) (a, b roster.Side, ok bool, err error) {
-	if len(it.Records) != 2 {
+	if len(it.Records) != 2 || !(isPairKind(it.Kind) || it.Kind == roster.KindConflict) {
 		return a, b, false, nil
 	}
 	var sides [2]roster.Side

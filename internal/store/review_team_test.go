@@ -471,3 +471,49 @@ func FuzzParseCursor(f *testing.F) {
 		}
 	})
 }
+
+// TestOnlyPairItemsDecidePairs: an item that happens to list two records
+// but is not about whether they are one person (a group gap, an
+// omission) records no pair decision when it is settled, so it cannot
+// supersede an analyst's decision on those two records.
+func TestOnlyPairItemsDecidePairs(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	a, b := "ipm@2025-06-01:1", "mhm@2025-05-01:7"
+	items := []roster.ReviewItem{pairItem("match:1", a, b),
+		{Key: "group-gap:mhm:anti-war", Kind: roster.KindGroupGap, Source: "mhm", Group: "anti-war", Records: []string{a, b}, Impact: 100},
+		{Key: "omission:fpp:P-000001", Kind: roster.KindOmission, Source: "fpp", PersonID: "P-000001", Records: []string{a, b}, Impact: 70}}
+	if _, err := s.SaveReviewItems(ctx, 1, items); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	all, _ := s.ReviewItems(ctx, store.ReviewFilter{State: "all"})
+	for _, it := range all {
+		ids[it.Key] = it.ID
+	}
+	if _, err := s.DecideItem(ctx, ids["match:1"], -1, roster.VerdictSame, "same father", "bob"); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"group-gap:mhm:anti-war", "omission:fpp:P-000001"} {
+		res, err := s.DecideItem(ctx, ids[key], -1, roster.VerdictConfirm, "checked", "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Decision.A.Ref != "" || res.Decision.B.Ref != "" {
+			t.Errorf("%s: settling it recorded a pair decision on %v and %v", key, res.Decision.A, res.Decision.B)
+		}
+	}
+	active, err := s.ActiveDecisions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := 0
+	for _, d := range active {
+		if d.Verdict == roster.VerdictSame && d.A.Ref != "" {
+			same++
+		}
+	}
+	if same != 1 {
+		t.Errorf("%d active same decisions on the pair, want 1 (%+v)", same, active)
+	}
+}
