@@ -114,10 +114,7 @@ func runPrivacyMark(ctx context.Context, opts *privacyOptions) error {
 			}
 		}
 	}
-	if err := checkBy(opts.By); err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openStoreAs(ctx, opts.By)
 	if err != nil {
 		return err
 	}

@@ -38,10 +38,7 @@ it at once (roster review decide ID unsure --assign NAME).
 }
 
 func runReviewAssign(ctx context.Context, opts *reviewAssignOptions) error {
-	if err := checkBy(opts.By); err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openStoreAs(ctx, opts.By)
 	if err != nil {
 		return err
 	}

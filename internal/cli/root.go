@@ -46,6 +46,15 @@ func (g *globalOptions) openStore(ctx context.Context) (*store.Store, error) {
 	return g.open(ctx, store.OpenExisting, true)
 }
 
+// openStoreAs is openStore for a command that acts as someone (--by):
+// it refuses an empty --by before opening anything.
+func (g *globalOptions) openStoreAs(ctx context.Context, by string) (*store.Store, error) {
+	if err := checkBy(by); err != nil {
+		return nil, err
+	}
+	return g.openStore(ctx)
+}
+
 // openReader opens the existing database named by --db read-only, for a
 // command that only reads: nothing is created or migrated, a file the
 // user cannot write works, and a running writer does not block it.

@@ -60,10 +60,7 @@ func newUndoCmd(g *globalOptions, cmd *cobra.Command, parse func(opts *undoOptio
 }
 
 func runUndo(ctx context.Context, opts *undoOptions) error {
-	if err := checkBy(opts.By); err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openStoreAs(ctx, opts.By)
 	if err != nil {
 		return err
 	}

@@ -235,10 +235,7 @@ func runUserRemove(ctx context.Context, opts *userOptions, name string) error {
 }
 
 func runUserRole(ctx context.Context, opts *userOptions, name, role string) error {
-	if err := checkBy(opts.By); err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openStoreAs(ctx, opts.By)
 	if err != nil {
 		return err
 	}
@@ -286,10 +283,7 @@ func runUserSessions(ctx context.Context, opts *userOptions, name string) error 
 }
 
 func runUserRevoke(ctx context.Context, opts *userOptions, name string) error {
-	if err := checkBy(opts.By); err != nil {
-		return err
-	}
-	s, err := opts.openStore(ctx)
+	s, err := opts.openStoreAs(ctx, opts.By)
 	if err != nil {
 		return err
 	}
