@@ -104,3 +104,40 @@ func TestBoundedCost(t *testing.T) {
 		t.Error("New cut the caller's records: the store keeps the whole name")
 	}
 }
+
+// TestBoundedCopiesOnlyWhenItCuts: a value over the bound in bytes but
+// not in letters (Cyrillic) leaves the records as they are, shared; a
+// value over it in letters is cut in a copy, and the caller's records
+// keep the whole value.
+func TestBoundedCopiesOnlyWhenItCuts(t *testing.T) {
+	cyrCase := strings.Repeat("дело ", 20) // 100 letters, 200 bytes
+	longCase := strings.Repeat("case ", 40) // 200 letters
+	tests := []struct {
+		name     string
+		recs     []roster.Record
+		wantCopy bool
+	}{
+		{"short values", []roster.Record{{Name: "Ali Mammadov", Case: "Ganja case"}}, false},
+		{"Cyrillic over in bytes only", []roster.Record{{Name: "Мамедов Али Гасан оглы Мамедов Али Гасан", Case: cyrCase}}, false},
+		{"over in letters", []roster.Record{{Name: "Ali"}, {Name: "Ali", Case: longCase}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := bounded(tt.recs)
+			if copied := &got[0] != &tt.recs[0]; copied != tt.wantCopy {
+				t.Fatalf("copied = %v, want %v", copied, tt.wantCopy)
+			}
+			for i := range got {
+				if utf8.RuneCountInString(got[i].Case) > MaxCaseRunes {
+					t.Errorf("record %d: case of %d letters not cut", i, utf8.RuneCountInString(got[i].Case))
+				}
+				if tt.recs[i].Case != "" && len(got[i].Case) > len(tt.recs[i].Case) {
+					t.Errorf("record %d: case grew", i)
+				}
+			}
+			if tt.wantCopy && tt.recs[1].Case != longCase {
+				t.Error("the caller's record was cut")
+			}
+		})
+	}
+}
