@@ -110,7 +110,7 @@ func TestBoundedCost(t *testing.T) {
 // value over it in letters is cut in a copy, and the caller's records
 // keep the whole value.
 func TestBoundedCopiesOnlyWhenItCuts(t *testing.T) {
-	cyrCase := strings.Repeat("дело ", 20)  // 100 letters, 200 bytes
+	cyrCase := strings.Repeat("дело ", 20)  // 100 letters, 180 bytes
 	longCase := strings.Repeat("case ", 40) // 200 letters
 	tests := []struct {
 		name     string
