@@ -104,7 +104,7 @@ const reviewMemoryLimit = 2560 << 20
 // RebuildReview rebuilds the review queue from the current clustering and
 // saves it (see store.SaveReviewItems: decided items stay decided, items
 // that no longer apply become stale). roster match calls it at its end
-// with the zero Options.
+// with the zero Options: the defaults and the project's settings.
 func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (ReviewSummary, error) {
 	data, err := a.store.ReadReviewInput(ctx, false)
 	if err != nil {
@@ -113,8 +113,18 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	return a.rebuildReview(ctx, opts, data)
 }
 
-// rebuildReview builds the queue from data and saves it.
+// rebuildReview builds the queue from data and saves it. An omission
+// threshold left at zero in opts is the project's setting
+// (store.SetOmissionMin), so that every rebuild, roster match's too,
+// raises the same omissions.
 func (a *Service) rebuildReview(ctx context.Context, opts review.Options, data store.ReviewInput) (ReviewSummary, error) {
+	if opts.OmissionMinSources == 0 {
+		n, err := a.store.OmissionMin(ctx)
+		if err != nil {
+			return ReviewSummary{}, err
+		}
+		opts.OmissionMinSources = n
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		prev := debug.SetMemoryLimit(-1)
 		debug.SetMemoryLimit(min(prev, reviewMemoryLimit))

@@ -72,6 +72,7 @@ func runDecisions(ctx context.Context, opts *decisionsOptions) error {
 			Cleared      bool     `json:"cleared"`
 			AssignedTo   *string  `json:"assigned_to"`
 			DoubleReview []string `json:"double_review"`
+			OmissionMin  *int     `json:"omission_min"`
 		}
 		_ = json.Unmarshal([]byte(e.Detail), &d)
 		what := strings.Join(f.formatAll(d.Records), " ")
@@ -86,6 +87,9 @@ func runDecisions(ctx context.Context, opts *decisionsOptions) error {
 			}
 		case store.ActionConfig:
 			what = "double review: " + strings.Join(d.DoubleReview, ",")
+			if d.OmissionMin != nil {
+				what = fmt.Sprintf("omissions need %d other sources", *d.OmissionMin)
+			}
 		case store.ActionAssign:
 			if d.AssignedTo != nil {
 				what = d.Key + " to " + *d.AssignedTo

@@ -60,11 +60,15 @@ type Pair struct {
 	Band        string // review | duplicate (others are ignored)
 }
 
+// DefaultOmissionMin is how many other sources must list a person for
+// their absence from a source to be an omission, unless set otherwise.
+const DefaultOmissionMin = 2
+
 // Options tune the builders. The zero value means the defaults.
 type Options struct {
 	// OmissionMinSources is how many other sources' latest editions must
 	// list a person for their absence from a source to be an omission
-	// (default 2).
+	// (default DefaultOmissionMin).
 	OmissionMinSources int
 	// GapMinOthers is the least number of persons some other source must
 	// list in a group for a source's zero to be a gap (default 2: "others
@@ -84,7 +88,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.OmissionMinSources <= 0 {
-		o.OmissionMinSources = 2
+		o.OmissionMinSources = DefaultOmissionMin
 	}
 	if o.GapMinOthers <= 0 {
 		o.GapMinOthers = 2
