@@ -41,6 +41,12 @@ func (s *Store) SetOmissionMin(ctx context.Context, by string, n int) error {
 	if n < 1 {
 		return roster.Errorf(roster.EINVALID, "omission threshold %d: want 1 or more other sources", n)
 	}
+	return s.setSetting(ctx, by, settingOmissionMin, strconv.Itoa(n), n)
+}
+
+// setSetting sets a project setting to value as admin by, with its line
+// in the audit log (detail is the value as the log gives it).
+func (s *Store) setSetting(ctx context.Context, by, name, value string, detail any) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := authorize(ctx, tx, by, RoleAdmin, "change the review settings"); err != nil {
 			return err
@@ -48,9 +54,9 @@ func (s *Store) SetOmissionMin(ctx context.Context, by string, n int) error {
 		at := s.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings(name, value, set_by, set_at) VALUES(?,?,?,?)
 			ON CONFLICT(name) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, set_at = excluded.set_at`,
-			settingOmissionMin, strconv.Itoa(n), by, at); err != nil {
-			return fmt.Errorf("set the omission threshold: %w", err)
+			name, value, by, at); err != nil {
+			return fmt.Errorf("set %s: %w", name, err)
 		}
-		return insertAudit(ctx, tx, at, by, ActionConfig, 0, 0, "", "", map[string]any{settingOmissionMin: n})
+		return insertAudit(ctx, tx, at, by, ActionConfig, 0, 0, "", "", map[string]any{name: detail})
 	})
 }

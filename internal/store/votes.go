@@ -66,18 +66,7 @@ func (s *Store) SetDoubleReview(ctx context.Context, by string, kinds []string) 
 		clean = append(clean, k)
 	}
 	slices.Sort(clean)
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := authorize(ctx, tx, by, RoleAdmin, "change the review settings"); err != nil {
-			return err
-		}
-		at := s.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings(name, value, set_by, set_at) VALUES(?,?,?,?)
-			ON CONFLICT(name) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, set_at = excluded.set_at`,
-			settingDoubleReview, strings.Join(clean, ","), by, at); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, at, by, ActionConfig, 0, 0, "", "", map[string]any{"double_review": clean})
-	})
+	return s.setSetting(ctx, by, settingDoubleReview, strings.Join(clean, ","), clean)
 }
 
 // Vote is one analyst's blind decision on an item in a round.
