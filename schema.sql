@@ -323,7 +323,8 @@ CREATE TABLE scopes (
 );
 
 -- Project settings (double_review: the item kinds that need two blind
--- decisions).
+-- decisions; omission_min: how many other sources must list a person for
+-- an omission).
 CREATE TABLE settings (
     name   TEXT PRIMARY KEY,
     value  TEXT NOT NULL,
