@@ -236,3 +236,41 @@ func TestDiff(t *testing.T) {
 		t.Errorf("coalition diff withheld %d", added)
 	}
 }
+
+// TestHides: which fields an audience may not see, for the pages that
+// show a field's values outside a record (a score's waterfall, a
+// conflict's title).
+func TestHides(t *testing.T) {
+	ms := Resolve([]Mark{
+		{ID: 1, Action: ActionMark, Source: "ipm", Column: "Phone"},
+		{ID: 2, Action: ActionMark, Source: "ipm", Column: "birth"},
+		{ID: 3, Action: ActionMark, Column: "case"},
+	}, Lineage{})
+	co, in := New(Coalition, ms), New(Internal, ms)
+	tests := []struct {
+		field roster.Field
+		want  bool
+	}{
+		{roster.FieldBirth, true}, // marked for one source
+		{roster.FieldCase, true},  // for every source
+		{roster.FieldGroup, false},
+		{"", false}, // a header that is no field (Phone) hides only the raw row
+	}
+	for _, tt := range tests {
+		if got := co.HidesAnywhere(tt.field); got != tt.want {
+			t.Errorf("coalition hides %q = %v, want %v", tt.field, got, tt.want)
+		}
+		if in.HidesAnywhere(tt.field) {
+			t.Errorf("internal hides %q", tt.field)
+		}
+	}
+	if !co.Hiding() || in.Hiding() || New(Coalition, Resolve(nil, Lineage{})).Hiding() {
+		t.Error("Hiding")
+	}
+	for name, want := range map[string]roster.Field{"birth_year": roster.FieldBirth, "arrest_date": roster.FieldArrest,
+		"case": roster.FieldCase, "surname": "", "group_raw": roster.FieldGroup} {
+		if got := FieldOfName(name); got != want {
+			t.Errorf("FieldOfName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

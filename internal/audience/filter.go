@@ -160,3 +160,40 @@ func (p Policy) View(v roster.RecordView) roster.RecordView {
 	v.Group, v.GroupRaw, v.Case, v.ArrestDate, v.Sentence, v.Status, v.Raw = r.Group, r.GroupRaw, r.Case, r.ArrestDate, r.Sentence, r.Status, r.Raw
 	return v
 }
+
+// HidesAnywhere reports whether the audience may not see field f of the
+// records of some source.
+func (p Policy) HidesAnywhere(f roster.Field) bool {
+	if p.Audience == Internal || f == "" {
+		return false
+	}
+	for _, c := range p.Marks.columns {
+		if c.Field == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Hiding reports whether the audience may not see something of some
+// record: a private column is in force and the audience is not internal.
+func (p Policy) Hiding() bool {
+	return p.Audience != Internal && len(p.Marks.columns) > 0
+}
+
+// FieldOfName returns the record field a comparison or conflict names
+// ("birth_year", "arrest_date", "case"…), "" for a name part or an
+// unknown name.
+func FieldOfName(name string) roster.Field {
+	switch name {
+	case "birth_year", "birth_date", "birth":
+		return roster.FieldBirth
+	case "arrest_date", "arrest":
+		return roster.FieldArrest
+	case "gender", "group", "case", "sentence", "status", "charges", "place", "notes", "alias":
+		return roster.Field(name)
+	case "group_raw":
+		return roster.FieldGroup
+	}
+	return ""
+}

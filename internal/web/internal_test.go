@@ -4,6 +4,9 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/roster-coalition/roster/internal/audience"
+	"github.com/roster-coalition/roster/internal/roster"
 )
 
 func TestSafeNext(t *testing.T) {
@@ -48,6 +51,39 @@ func TestChartLegendFirst(t *testing.T) {
 	for _, li := range c.Legend {
 		if li.Y >= c.Groups[0].Bars[0].Y {
 			t.Errorf("legend %q at y=%v is not above the first bar (y=%v)", li.Label, li.Y, c.Groups[0].Bars[0].Y)
+		}
+	}
+}
+
+// TestHideConflictValues: a conflict on a field the reader may not see
+// keeps its title without the values; other conflicts and kinds keep theirs.
+func TestHideConflictValues(t *testing.T) {
+	birth := audience.New(audience.Coalition, audience.Resolve([]audience.Mark{
+		{ID: 1, Action: audience.ActionMark, Column: "birth"}}, audience.Lineage{}))
+	tests := []struct {
+		policy      audience.Policy
+		kind, key   string
+		title, want string
+	}{
+		{birth, roster.KindConflict, "conflict:P-000001:birth_year:1985|1986",
+			`P-000001 Həsənov Əli ("Hasanov Ali" in cdr): lists disagree on birth year (cdr: 1986; ipm: 1985)`,
+			`P-000001 Həsənov Əli ("Hasanov Ali" in cdr): lists disagree on birth year`},
+		{birth, roster.KindConflict, "conflict:P-000001:group:journalist|opposition",
+			"P-000001 Həsənov Əli: lists disagree on group (cdr: journalist; ipm: opposition)",
+			"P-000001 Həsənov Əli: lists disagree on group (cdr: journalist; ipm: opposition)"},
+		{audience.New(audience.Internal, birth.Marks), roster.KindConflict, "conflict:P-000001:birth_year:1985|1986",
+			"P-000001 Həsənov Əli: lists disagree on birth year (cdr: 1986; ipm: 1985)",
+			"P-000001 Həsənov Əli: lists disagree on birth year (cdr: 1986; ipm: 1985)"},
+		{birth, roster.KindMatch, "match:a|b", "Is A (1985) the same person as B?", "Is A (1985) the same person as B?"},
+	}
+	for _, tt := range tests {
+		it := roster.ReviewItem{Kind: tt.kind, Key: tt.key, Title: tt.title}
+		hideConflictValues(tt.policy, &it)
+		if it.Title != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.key, it.Title, tt.want)
+		}
+		if strings.Contains(it.Key, "1985") && it.Title != tt.title {
+			t.Errorf("%s: the key still holds the values", tt.key)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/roster-coalition/roster/internal/audience"
 	"net/http"
 	"net/url"
 	"slices"
@@ -137,6 +138,11 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 		return nil, err
 	}
 	sess := sessionFrom(ctx)
+	policy, err := s.viewPolicy(r)
+	if err != nil {
+		return nil, err
+	}
+	hideConflictValues(policy, &it)
 	p := s.printerFor(r)
 	f := filterFrom(r)
 	v := &itemView{Item: it, Query: f.query(), MaxReason: roster.MaxReason, CanDecide: roleAtLeast(sess.Role, roleAnalyst)}
@@ -162,6 +168,9 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 			v.Columns = append(v.Columns, s.column(r, ref))
 		}
 		s.payloadRecords(p, it.Payload, v.Columns)
+		for i := range v.Columns {
+			v.Columns[i].Record = policy.Record(v.Columns[i].Record)
+		}
 		v.Rows = sideBySide(p, v.Columns)
 	} else {
 		// A group gap or an unknown label names many records: listed,
@@ -174,13 +183,23 @@ func (s *Server) loadItem(r *http.Request) (*itemView, error) {
 			c := column{Ref: ref}
 			if rr, err := roster.ParseRef(ref); err == nil {
 				if rec, err := s.cfg.Registry.FindRecord(ctx, rr); err == nil {
-					c.Found, c.Record = true, rec
+					c.Found, c.Record = true, policy.Record(rec)
 				}
 			}
 			v.Listed = append(v.Listed, c)
 		}
 	}
 	v.Expl, v.Extra = decodePayload(p, it.Payload)
+	if policy.Hiding() {
+		// The waterfall shows the two records' values of each field, and
+		// the other lines of the payload may name any field.
+		for i, b := range v.Expl.Bars {
+			if policy.HidesAnywhere(audience.FieldOfName(b.Key)) {
+				v.Expl.Bars[i].Values = ""
+			}
+		}
+		v.Extra = nil
+	}
 	if kind == roster.KindMatch || kind == roster.KindDuplicate {
 		v.Why = whyPair(p, it, kind)
 	}

@@ -99,6 +99,11 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/persons/"+p.RedirectTo+"?from="+id, http.StatusSeeOther)
 		return
 	}
+	policy, err := s.viewPolicy(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	pr := s.printerFor(r)
 	v := personView{Person: p, Events: events, Privacy: s.personPrivacy(ctx, p.ID)}
 	mine := map[string]bool{}
@@ -107,6 +112,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		k := recKey(m.Source, m.Edition, m.Ref)
 		mine[k] = true
 		col := s.column(r, k)
+		col.Record = policy.Record(col.Record)
 		v.Members = append(v.Members, memberView{Key: k, Found: col.Found, Record: col.Record, M: m})
 		v.Columns = append(v.Columns, col)
 		bySource[m.Source] = append(bySource[m.Source], m.Edition+" (#"+m.Ref+")")
@@ -170,6 +176,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, it := range items {
+		hideConflictValues(policy, &it)
 		v.Items = append(v.Items, it)
 		itemIDs = append(itemIDs, it.ID)
 	}

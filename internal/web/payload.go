@@ -24,7 +24,8 @@ type explanation struct {
 // bar is one field's contribution to the score, drawn as a diverging bar
 // in a 0..200 box centred on 100.
 type bar struct {
-	Field  string
+	Field  string // its label
+	Key    string // the field as the payload names it (birth_year)
 	Weight float64
 	Note   string   // what the comparison found ("equal", "1 year apart"…)
 	Values string   // the two values compared ("Həsənov ↔ Гасанов"), if given
@@ -161,7 +162,7 @@ func decodePayload(p *i18n.Printer, payload string) (explanation, []keyValue) {
 				b.Weight, _ = num(x)
 			}
 			if b.Field != "" {
-				b.Field = fieldLabel(p, b.Field)
+				b.Key, b.Field = b.Field, fieldLabel(p, b.Field)
 				ex.Bars = append(ex.Bars, b)
 			}
 		}

@@ -80,6 +80,55 @@ func (s *Server) pagePolicy(r *http.Request) (audience.Policy, error) {
 	return s.cfg.Privacy.Policy(r.Context(), a)
 }
 
+// viewPolicy is the audience filter of the pages that show records
+// beside other things (an item, a person, the queue's titles, search):
+// the role's default audience, analysts and admins the internal view,
+// viewers the coalition's (?audience= is the record page's). It never
+// hides a person's name: no audience these pages serve is public.
+func (s *Server) viewPolicy(r *http.Request) (audience.Policy, error) {
+	a := audience.Coalition
+	if role := s.role(sessionFrom(r.Context())); role == audience.RoleAnalyst || role == audience.RoleAdmin {
+		a = audience.Internal
+	}
+	if s.cfg.Privacy == nil || a == audience.Internal {
+		return audience.Policy{Audience: a}, nil
+	}
+	return s.cfg.Privacy.Policy(r.Context(), a)
+}
+
+// hideConflictValues takes the disputed values out of a conflict item's
+// title ("… lists disagree on birth year (ipm: 1985; cdr: 1986)") when
+// the policy hides that field of some list.
+func hideConflictValues(policy audience.Policy, it *roster.ReviewItem) {
+	if it.Kind != roster.KindConflict {
+		return
+	}
+	parts := strings.SplitN(it.Key, ":", 4) // conflict:PERSON:FIELD:values
+	if len(parts) < 3 || !policy.HidesAnywhere(audience.FieldOfName(parts[2])) {
+		return
+	}
+	const on = ": lists disagree on "
+	if i := strings.Index(it.Title, on); i >= 0 {
+		if j := strings.Index(it.Title[i:], " ("); j >= 0 {
+			it.Title = it.Title[:i+j]
+		}
+	}
+	it.Key = strings.Join(parts[:3], ":")
+}
+
+// hideTitleValues takes the values of private fields out of the items'
+// titles, for the reader of the request (see viewPolicy).
+func (s *Server) hideTitleValues(r *http.Request, items []roster.ReviewItem) error {
+	policy, err := s.viewPolicy(r)
+	if err != nil || !policy.Hiding() {
+		return err
+	}
+	for i := range items {
+		hideConflictValues(policy, &items[i])
+	}
+	return nil
+}
+
 // personPrivacy is what the person page shows of the person's privacy
 // (nil without Privacy).
 func (s *Server) personPrivacy(ctx context.Context, id string) *PersonPrivacy {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -216,4 +217,42 @@ func (l lockedLog) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+// TestViewerSeesNoPrivateField: with birth years and cases marked private,
+// a viewer (the coalition's view) finds neither on the item page (the
+// records side by side, the score's waterfall, the payload), the person
+// page, the search results or the queue; an analyst (internal) sees them.
+func TestViewerSeesNoPrivateField(t *testing.T) {
+	f := privacyServer(t, false, nil)
+	ctx := context.Background()
+	svc := app.New(f.s, now)
+	for _, col := range []string{"birth", "case"} {
+		if _, err := svc.MarkPrivate(ctx, app.PrivacyRequest{Column: col, Reason: "dangerous to publish", By: "alice"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	item := fmt.Sprintf("/items/%d", f.id("match:"))
+	pages := []string{item, "/persons/" + f.pid("ipm@2025-06-01:1"), "/search?q=" + url.QueryEscape("Həsənov Əli"), "/queue",
+		"/api/queue", fmt.Sprintf("/api/items/%d", f.id("match:"))}
+	secrets := []string{"1985", "1986", "Abzas Media", "Абзас Медиа"}
+	viewer, analyst := f.client(t), f.client(t)
+	viewer.login("vera")
+	analyst.login("bob")
+	for _, page := range pages {
+		r := viewer.get(page)
+		if r.Code != http.StatusOK {
+			t.Fatalf("viewer %s: %d", page, r.Code)
+		}
+		for _, s := range secrets {
+			if strings.Contains(r.Body, s) {
+				t.Errorf("viewer %s shows the private %q", page, s)
+			}
+		}
+	}
+	for _, page := range pages[:2] {
+		if r := analyst.get(page); !strings.Contains(r.Body, "1985") || !strings.Contains(r.Body, "Abzas Media") {
+			t.Errorf("analyst %s: the birth year or case is missing (so the viewer's test could not fail)", page)
+		}
+	}
 }

@@ -137,6 +137,10 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pr := s.printerFor(r)
+	if err := s.hideTitleValues(r, p.Items); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v := queueView{Filter: f, Query: f.query(), Items: p.Items, Mine: f.Voter}
 	// A page read backward has more before it; one read forward has more
 	// after it, and something before it when it started from a cursor.
@@ -249,6 +253,9 @@ func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		p, err = s.cfg.Queue.ReviewPage(r.Context(), f, r.URL.Query().Get("after"), pageSize, false)
 	}
+	if err == nil {
+		err = s.hideTitleValues(r, p.Items)
+	}
 	if err != nil {
 		writeJSONError(w, status(err), s.userMessage(r, err))
 		return
@@ -280,8 +287,11 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var it roster.ReviewItem
 		if it, err = s.cfg.Queue.ReviewItem(r.Context(), id); err == nil {
-			writeJSON(w, http.StatusOK, toItemJSON(it))
-			return
+			one := []roster.ReviewItem{it}
+			if err = s.hideTitleValues(r, one); err == nil {
+				writeJSON(w, http.StatusOK, toItemJSON(one[0]))
+				return
+			}
 		}
 	}
 	writeJSONError(w, status(err), s.userMessage(r, err))

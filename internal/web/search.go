@@ -107,6 +107,11 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		page = n
 	}
 	ctx := r.Context()
+	policy, err := s.viewPolicy(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	found, more, unindexed, err := s.cfg.Registry.SearchNames(ctx, q, searchCandidates)
 	if err != nil {
 		s.fail(w, r, err)
@@ -137,7 +142,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			x.Best, x.Rules = c.Score, c.Rules
 		}
 		x.Same = x.Same || c.Same
-		x.Records = append(x.Records, hitRecord{Key: k, Record: rec, Score: c.Score})
+		x.Records = append(x.Records, hitRecord{Key: k, Record: policy.Record(rec), Score: c.Score})
 	}
 	var hits []hit
 	for _, g := range order {
