@@ -113,13 +113,23 @@ func (a *Service) RebuildReview(ctx context.Context, opts review.Options) (Revie
 	return a.rebuildReview(ctx, opts, data)
 }
 
+// OmissionMin is the project's omission threshold: the setting
+// (store.SetOmissionMin), or review.DefaultOmissionMin when none is set.
+func (a *Service) OmissionMin(ctx context.Context) (int, error) {
+	n, err := a.store.OmissionMin(ctx)
+	if n == 0 {
+		n = review.DefaultOmissionMin
+	}
+	return n, err
+}
+
 // rebuildReview builds the queue from data and saves it. An omission
 // threshold left at zero in opts is the project's setting
 // (store.SetOmissionMin), so that every rebuild, roster match's too,
 // raises the same omissions.
 func (a *Service) rebuildReview(ctx context.Context, opts review.Options, data store.ReviewInput) (ReviewSummary, error) {
 	if opts.OmissionMinSources == 0 {
-		n, err := a.store.OmissionMin(ctx)
+		n, err := a.OmissionMin(ctx)
 		if err != nil {
 			return ReviewSummary{}, err
 		}

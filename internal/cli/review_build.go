@@ -60,20 +60,18 @@ func runReviewBuild(ctx context.Context, opts *reviewBuildOptions) error {
 	if err := s.Authorize(ctx, opts.By, store.RoleAnalyst, "rebuild the review queue"); err != nil {
 		return err
 	}
+	svc := app.New(s, opts.Now)
 	if opts.OmissionMin > 0 {
-		set, err := s.OmissionMin(ctx)
+		set, err := svc.OmissionMin(ctx)
 		if err != nil {
 			return err
-		}
-		if set == 0 {
-			set = review.DefaultOmissionMin
 		}
 		if set != opts.OmissionMin {
 			opts.warnf("note: omissions need %d other sources in this build only; the next roster match rebuilds with the project's %d (roster review config --omission-min %d keeps it)",
 				opts.OmissionMin, set, opts.OmissionMin)
 		}
 	}
-	sum, err := app.New(s, opts.Now).RebuildReview(ctx, review.Options{OmissionMinSources: opts.OmissionMin})
+	sum, err := svc.RebuildReview(ctx, review.Options{OmissionMinSources: opts.OmissionMin})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/roster-coalition/roster/internal/review"
+	"github.com/roster-coalition/roster/internal/app"
 )
 
 type reviewConfigOptions struct {
@@ -95,12 +95,9 @@ func runReviewConfig(ctx context.Context, opts *reviewConfigOptions) error {
 	if err != nil {
 		return err
 	}
-	omissionMin, err := s.OmissionMin(ctx)
+	omissionMin, err := app.New(s, opts.Now).OmissionMin(ctx)
 	if err != nil {
 		return err
-	}
-	if omissionMin == 0 {
-		omissionMin = review.DefaultOmissionMin
 	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, map[string]any{"double_review": kinds, "omission_min": omissionMin})

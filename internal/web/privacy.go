@@ -52,16 +52,22 @@ func (s *Server) pageAudience(r *http.Request) (audience.Audience, error) {
 	role := s.role(sessionFrom(r.Context()))
 	want := r.URL.Query().Get("audience")
 	if want == "" {
-		if role == audience.RoleAnalyst || role == audience.RoleAdmin {
-			return audience.Internal, nil
-		}
-		return audience.Coalition, nil
+		return defaultAudience(role), nil
 	}
 	a, err := audience.Parse(want)
 	if err != nil {
 		return "", err
 	}
 	return a, audience.Allow(role, a)
+}
+
+// defaultAudience is a role's audience when it asks for none: analysts
+// and admins work on the internal view, viewers see the coalition's.
+func defaultAudience(role string) audience.Audience {
+	if role == audience.RoleAnalyst || role == audience.RoleAdmin {
+		return audience.Internal
+	}
+	return audience.Coalition
 }
 
 // pagePolicy is the audience filter of a page; without Privacy (no marks
@@ -86,10 +92,7 @@ func (s *Server) pagePolicy(r *http.Request) (audience.Policy, error) {
 // viewers the coalition's (?audience= is the record page's). It never
 // hides a person's name: no audience these pages serve is public.
 func (s *Server) viewPolicy(r *http.Request) (audience.Policy, error) {
-	a := audience.Coalition
-	if role := s.role(sessionFrom(r.Context())); role == audience.RoleAnalyst || role == audience.RoleAdmin {
-		a = audience.Internal
-	}
+	a := defaultAudience(s.role(sessionFrom(r.Context())))
 	if s.cfg.Privacy == nil || a == audience.Internal {
 		return audience.Policy{Audience: a}, nil
 	}
